@@ -1,0 +1,369 @@
+//! The table every comparison prints, and the JSON lines `scripts/bench` collects.
+//!
+//! A comparison runs each variant of a workload, checks the answer, and adds one row:
+//!
+//! ```
+//! use common::report::Report;
+//!
+//! let mut report = Report::new("cpu_bound");
+//! report.add("hash_me", "serial", 1, 0.79, true);
+//! report.add("hash_me", "rayon", 2, 0.41, true).extra("rss_kb", 2_140);
+//! report.print(false); // `true` when the program was run with --json
+//! if !report.all_ok() {
+//!     std::process::exit(1);
+//! }
+//! ```
+//!
+//! which prints the machine line, then a markdown table:
+//!
+//! ```text
+//! machine: AMD EPYC 7B13 · 2 logical CPUs (available_parallelism) · linux x86_64
+//! | workload | variant | workers | seconds | speedup | ok | rss_kb |
+//! |----------|---------|---------|---------|---------|----|--------|
+//! | hash_me  | serial  |       1 |   0.790 |   1.00× | ✓  |        |
+//! | hash_me  | rayon   |       2 |   0.410 |   1.93× | ✓  |   2140 |
+//! ```
+//!
+//! With `--json` the same rows come out as one JSON object per line, nothing else on
+//! stdout, so `scripts/bench` can read them line by line:
+//!
+//! ```text
+//! {"program":"cpu_bound","workload":"hash_me","variant":"serial","workers":1,"seconds":0.79,"speedup":1.0,"ok":true}
+//! {"program":"cpu_bound","workload":"hash_me","variant":"rayon","workers":2,"seconds":0.41,"speedup":1.926829268292683,"ok":true,"rss_kb":2140}
+//! ```
+//!
+//! Rows stay minimal on purpose: they carry no machine field. Whoever stores them (the
+//! bench script) records [`machine_line`] once beside them.
+//!
+//! **Speedup** is `baseline seconds / row seconds`, where the baseline is a row of the same
+//! workload: the first whose variant is `"serial"`, else the workload's first row, unless
+//! [`Report::baseline_variant`] names another variant.
+
+use comfy_table::presets::ASCII_MARKDOWN;
+use comfy_table::{CellAlignment, Table};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::measure::machine_line;
+
+/// One measured variant of one workload: a row of the table, a line of the JSON output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// The program that measured it, e.g. `"cpu_bound"`.
+    pub program: String,
+    /// What was computed, e.g. `"hash_me"`; speedups compare rows of the same workload.
+    pub workload: String,
+    /// How it was computed, e.g. `"serial"`, `"threads"`, `"rayon"`.
+    pub variant: String,
+    /// Threads, tasks or processes doing the work.
+    pub workers: usize,
+    /// Wall time in seconds.
+    pub seconds: f64,
+    /// Baseline seconds / these seconds. Filled in by the [`Report`]; do not set it.
+    pub speedup: f64,
+    /// The answer was checked and is right. A wrong answer makes its timing meaningless.
+    pub ok: bool,
+    /// Anything else a lesson measures (`rss_kb`, `msgs_per_s`, …). Flattened: each key
+    /// is a top-level field of the JSON line and a column of the table.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl Row {
+    /// Adds a lesson-specific measurement, e.g. `.extra("rss_kb", 2_140)`.
+    pub fn extra(&mut self, key: &str, value: impl Into<Value>) -> &mut Row {
+        self.extra.insert(key.to_string(), value.into());
+        self
+    }
+}
+
+/// The rows of one comparison, in the order they were measured.
+#[derive(Debug, Clone)]
+pub struct Report {
+    program: String,
+    rows: Vec<Row>,
+    /// The variant chosen with [`Report::baseline_variant`], if any.
+    baseline: Option<String>,
+}
+
+impl Report {
+    /// An empty report for the program named `program`.
+    pub fn new(program: &str) -> Report {
+        Report {
+            program: program.to_string(),
+            rows: Vec::new(),
+            baseline: None,
+        }
+    }
+
+    /// Measures speedups against `variant` (in every workload that has it) instead of
+    /// against `"serial"`, e.g. `report.baseline_variant("one thread")`.
+    pub fn baseline_variant(&mut self, variant: &str) -> &mut Report {
+        self.baseline = Some(variant.to_string());
+        self.fill_speedups();
+        self
+    }
+
+    /// Adds a measured row and returns it, so the caller can attach `.extra(...)` fields.
+    pub fn add(
+        &mut self,
+        workload: &str,
+        variant: &str,
+        workers: usize,
+        seconds: f64,
+        ok: bool,
+    ) -> &mut Row {
+        self.rows.push(Row {
+            program: self.program.clone(),
+            workload: workload.to_string(),
+            variant: variant.to_string(),
+            workers,
+            seconds,
+            speedup: f64::NAN,
+            ok,
+            extra: Map::new(),
+        });
+        // A new row may be the baseline of rows added before it (a "serial" row measured
+        // last), so recompute them all: reports have a handful of rows.
+        self.fill_speedups();
+        self.rows.last_mut().expect("a row was just pushed")
+    }
+
+    /// The rows, in the order they were added, speedups filled in.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// `true` when every row's answer was right. A comparison exits non-zero otherwise:
+    ///
+    /// ```no_run
+    /// # let report = common::report::Report::new("cpu_bound");
+    /// if !report.all_ok() {
+    ///     std::process::exit(1);
+    /// }
+    /// ```
+    pub fn all_ok(&self) -> bool {
+        self.rows.iter().all(|row| row.ok)
+    }
+
+    /// Prints the report to stdout: with `json`, one JSON object per row and nothing else;
+    /// otherwise the machine line, the markdown table, and a warning under it if a check
+    /// failed.
+    pub fn print(&self, json: bool) {
+        if json {
+            print!("{}", self.to_json_lines());
+            return;
+        }
+        println!("machine: {}", machine_line());
+        println!("{}", self.to_markdown());
+        let failed = self.rows.iter().filter(|row| !row.ok).count();
+        if failed > 0 {
+            println!("✗ {failed} row(s) computed a wrong answer: their timings do not count");
+        }
+    }
+
+    /// The rows as a markdown table: fixed columns, then one per extra key in the order
+    /// the keys first appear.
+    pub fn to_markdown(&self) -> String {
+        let extra_keys = self.extra_keys();
+        let mut header = vec!["workload", "variant", "workers", "seconds", "speedup", "ok"];
+        header.extend(extra_keys.iter().map(String::as_str));
+
+        let mut table = Table::new();
+        table.load_preset(ASCII_MARKDOWN).set_header(header);
+        for row in &self.rows {
+            let mut cells = vec![
+                row.workload.clone(),
+                row.variant.clone(),
+                row.workers.to_string(),
+                fmt_number(row.seconds),
+                fmt_speedup(row.speedup),
+                if row.ok { "✓" } else { "✗" }.to_string(),
+            ];
+            cells.extend(
+                extra_keys
+                    .iter()
+                    .map(|key| row.extra.get(key).map(fmt_value).unwrap_or_default()),
+            );
+            table.add_row(cells);
+        }
+        // Numbers read best right-aligned: workers, seconds, speedup, and the extras.
+        for index in (2..5).chain(6..6 + extra_keys.len()) {
+            if let Some(column) = table.column_mut(index) {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        table.to_string()
+    }
+
+    /// One JSON object per row, each followed by a newline.
+    pub fn to_json_lines(&self) -> String {
+        self.rows
+            .iter()
+            .map(|row| {
+                // A Row has string keys and plain values only: serialising cannot fail.
+                let line = serde_json::to_string(row).expect("a Row serialises to JSON");
+                line + "\n"
+            })
+            .collect()
+    }
+
+    /// Every extra key used by some row, in order of first appearance.
+    fn extra_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        for key in self.rows.iter().flat_map(|row| row.extra.keys()) {
+            if !keys.contains(key) {
+                keys.push(key.clone());
+            }
+        }
+        keys
+    }
+
+    /// Sets every row's speedup against its workload's baseline row.
+    fn fill_speedups(&mut self) {
+        for index in 0..self.rows.len() {
+            let baseline_seconds = self.baseline_of(&self.rows[index].workload).seconds;
+            let row = &mut self.rows[index];
+            row.speedup = baseline_seconds / row.seconds;
+        }
+    }
+
+    /// The row other rows of `workload` are compared with (see the module docs).
+    fn baseline_of(&self, workload: &str) -> &Row {
+        let rows_of_workload = || self.rows.iter().filter(|row| row.workload == workload);
+        let chosen = self.baseline.as_deref().unwrap_or("serial");
+        rows_of_workload()
+            .find(|row| row.variant == chosen)
+            .or_else(|| rows_of_workload().next())
+            .expect("the workload has at least the row asking")
+    }
+}
+
+/// About three significant figures, never dropping integer digits: 0.410, 2.01, 41.3, 1234.
+fn fmt_number(x: f64) -> String {
+    if !x.is_finite() || x == 0.0 {
+        return format!("{x}");
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = (2 - magnitude).clamp(0, 9) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// `1.93×`, or `–` when there is nothing to compare (a zero time).
+fn fmt_speedup(speedup: f64) -> String {
+    if speedup.is_finite() {
+        format!("{speedup:.2}×")
+    } else {
+        "–".to_string()
+    }
+}
+
+/// An extra value as a table cell: strings without quotes, decimals shortened.
+fn fmt_value(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Number(number) if number.is_f64() => fmt_number(number.as_f64().unwrap_or(0.0)),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Report {
+        let mut report = Report::new("cpu_bound");
+        report.add("hash_me", "serial", 1, 0.8, true);
+        report
+            .add("hash_me", "rayon", 2, 0.4, true)
+            .extra("rss_kb", 2_140);
+        report
+    }
+
+    #[test]
+    fn speedup_is_against_the_serial_row_of_the_same_workload() {
+        let mut report = sample();
+        report.add("primes", "threads", 2, 3.0, true);
+        report.add("primes", "serial", 1, 6.0, true);
+        let speedups: Vec<f64> = report.rows().iter().map(|row| row.speedup).collect();
+        // The primes baseline was added last and still counts for the row before it.
+        assert_eq!(speedups, [1.0, 2.0, 2.0, 1.0]);
+    }
+
+    #[test]
+    fn without_a_serial_row_the_first_row_is_the_baseline() {
+        let mut report = Report::new("io_bound");
+        report.add("download", "threads", 4, 1.0, true);
+        report.add("download", "async", 1, 0.5, true);
+        assert_eq!(report.rows()[1].speedup, 2.0);
+    }
+
+    #[test]
+    fn baseline_variant_overrides_serial() {
+        let mut report = sample();
+        report.add("hash_me", "processes", 2, 0.2, true);
+        report.baseline_variant("rayon");
+        let speedups: Vec<f64> = report.rows().iter().map(|row| row.speedup).collect();
+        assert_eq!(speedups, [0.5, 1.0, 2.0]);
+    }
+
+    #[test]
+    fn json_lines_have_the_documented_fields_and_flattened_extras() {
+        let json = sample().to_json_lines();
+        let lines: Vec<&str> = json.lines().collect();
+        assert_eq!(lines.len(), 2);
+        let rayon: Value = serde_json::from_str(lines[1]).unwrap();
+        assert_eq!(rayon["program"], "cpu_bound");
+        assert_eq!(rayon["workload"], "hash_me");
+        assert_eq!(rayon["variant"], "rayon");
+        assert_eq!(rayon["workers"], 2);
+        assert_eq!(rayon["seconds"], 0.4);
+        assert_eq!(rayon["speedup"], 2.0);
+        assert_eq!(rayon["ok"], true);
+        assert_eq!(rayon["rss_kb"], 2_140);
+        // The serial row has no extras: no rss_kb key, not even null.
+        let serial: Value = serde_json::from_str(lines[0]).unwrap();
+        assert!(serial.get("rss_kb").is_none());
+    }
+
+    #[test]
+    fn markdown_table_has_a_column_per_extra_key() {
+        let markdown = sample().to_markdown();
+        let lines: Vec<&str> = markdown.lines().collect();
+        assert_eq!(lines.len(), 4, "{markdown}");
+        for column in [
+            "workload", "variant", "workers", "seconds", "speedup", "ok", "rss_kb",
+        ] {
+            assert!(lines[0].contains(column), "{markdown}");
+        }
+        assert!(lines[1].starts_with("|--"), "{markdown}");
+        assert!(lines[3].contains("rayon"), "{markdown}");
+        assert!(lines[3].contains("2.00×"), "{markdown}");
+        assert!(lines[3].contains("2140"), "{markdown}");
+        assert!(lines[3].contains('✓'), "{markdown}");
+    }
+
+    #[test]
+    fn a_failed_check_is_marked_and_reported() {
+        let mut report = sample();
+        assert!(report.all_ok());
+        report.add("hash_me", "racy", 2, 0.1, false);
+        assert!(!report.all_ok());
+        let markdown = report.to_markdown();
+        let racy = markdown.lines().find(|line| line.contains("racy")).unwrap();
+        assert!(racy.contains('✗'), "{markdown}");
+        assert!(report.to_json_lines().contains(r#""ok":false"#));
+    }
+
+    #[test]
+    fn numbers_keep_about_three_significant_figures() {
+        assert_eq!(fmt_number(0.41), "0.410");
+        assert_eq!(fmt_number(2.0123), "2.01");
+        assert_eq!(fmt_number(41.26), "41.3");
+        assert_eq!(fmt_number(1234.4), "1234");
+        assert_eq!(fmt_number(0.000412), "0.000412");
+        assert_eq!(fmt_speedup(f64::INFINITY), "–");
+        assert_eq!(fmt_value(&Value::from("lock-free")), "lock-free");
+        assert_eq!(fmt_value(&Value::from(12_345.678)), "12346");
+    }
+}

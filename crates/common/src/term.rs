@@ -1,0 +1,196 @@
+//! The spinner's status line: `\r| thinking!` redrawn in place on a terminal, one plain
+//! line anywhere else, and wiped cleanly at the end or on Ctrl-C.
+//!
+//! The Python originals write `\r` frames whatever stdout is, so a pipe or a log file fills
+//! with carriage returns. Ours ask first: [`stdout_is_terminal`].
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// The spinner's frames, as in the seed: backslash, bar, slash, dash.
+pub const FRAMES: &str = r"\|/-";
+
+/// Width of the status line now on the screen (0: none), so that a Ctrl-C can wipe it.
+static ON_SCREEN: AtomicUsize = AtomicUsize::new(0);
+
+/// Is standard output a terminal (and not a pipe or a file)?
+pub fn stdout_is_terminal() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+/// One status line, redrawn frame by frame.
+#[derive(Debug)]
+pub struct StatusLine {
+    message: String,
+    animate: bool,
+    frames: u64,
+}
+
+impl StatusLine {
+    /// A status line that animates only when stdout is a terminal.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self::with_animation(message, stdout_is_terminal())
+    }
+
+    /// A status line that animates (`\r` frames) or not, as told.
+    pub fn with_animation(message: impl Into<String>, animate: bool) -> Self {
+        StatusLine {
+            message: message.into(),
+            animate,
+            frames: 0,
+        }
+    }
+
+    /// Draws one frame: `\r<frame> <message>` on a terminal. Elsewhere the first frame is
+    /// printed once as a plain line and the others are only counted.
+    pub fn draw(&mut self, frame: char) {
+        let status = format!("{frame} {}", self.message);
+        let mut out = std::io::stdout().lock();
+        if self.animate {
+            let _ = write!(out, "\r{status}");
+            let _ = out.flush();
+            ON_SCREEN.store(status.chars().count(), Ordering::Relaxed);
+        } else if self.frames == 0 {
+            let _ = writeln!(out, "{status}");
+        }
+        self.frames += 1;
+    }
+
+    /// Wipes the line (`\r`, blanks, `\r`), ready for the next frame or the next output.
+    pub fn clear(&mut self) {
+        if self.animate {
+            wipe(ON_SCREEN.swap(0, Ordering::Relaxed));
+        }
+    }
+
+    /// How many frames have been drawn (or, off a terminal, would have been).
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+}
+
+impl Drop for StatusLine {
+    /// A spinner that is cancelled or panics still leaves a clean line behind.
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
+fn wipe(width: usize) {
+    if width > 0 {
+        let mut out = std::io::stdout().lock();
+        let _ = write!(out, "\r{}\r", " ".repeat(width));
+        let _ = out.flush();
+    }
+}
+
+/// Installs a Ctrl-C handler that wipes the status line and exits with status 130 (the
+/// shell's code for "ended by SIGINT"), so an interrupted spinner leaves a clean line.
+/// Call it once, early in `main`.
+pub fn wipe_line_on_ctrl_c() {
+    let installed = ctrlc::set_handler(|| {
+        wipe(ON_SCREEN.swap(0, Ordering::Relaxed));
+        eprintln!("interrupted");
+        std::process::exit(130);
+    });
+    if let Err(e) = installed {
+        eprintln!("warning: Ctrl-C will not wipe the status line: {e}");
+    }
+}
+
+/// The flags every spinner shares: how long the slow work takes, how often a frame is
+/// drawn, and where to draw the timeline.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SpinnerArgs {
+    /// How long `slow()` takes, in seconds.
+    #[arg(long, default_value = "2", value_parser = parse_seconds)]
+    pub seconds: Duration,
+    /// Time between two frames of the spinner, in milliseconds.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub interval_ms: u64,
+    /// Write a Gantt chart of who ran when (the work, each frame) to this SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub timeline: Option<PathBuf>,
+}
+
+impl SpinnerArgs {
+    /// The pause between two frames.
+    pub fn interval(&self) -> Duration {
+        Duration::from_millis(self.interval_ms)
+    }
+}
+
+/// Parses a duration in seconds such as `2` or `0.5`: positive, at most ten minutes.
+pub fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(seconds > 0.0 && seconds <= 600.0) {
+        return Err(format!(
+            "{seconds} s is out of range: give a duration above 0 and at most 600"
+        ));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// The line every spinner prints after its answer: how many frames it drew, over how long.
+pub fn frames_report(frames: u64, elapsed: Duration, interval: Duration) -> String {
+    format!(
+        "spinner: {frames} frames in {:.2} s (one every {} ms)",
+        elapsed.as_secs_f64(),
+        interval.as_millis()
+    )
+}
+
+/// Reads the frame count back from a [`frames_report`] line (for tests and scripts).
+pub fn frames_in_report(line: &str) -> Option<u64> {
+    line.strip_prefix("spinner: ")?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Off a terminal, frames are counted but only the first is printed.
+    #[test]
+    fn counts_frames_without_animation() {
+        let mut line = StatusLine::with_animation("thinking!", false);
+        for frame in FRAMES.chars().cycle().take(10) {
+            line.draw(frame);
+            line.clear();
+        }
+        assert_eq!(line.frames(), 10);
+    }
+
+    /// Seconds must be a positive number.
+    #[test]
+    fn seconds_are_checked() {
+        assert_eq!(parse_seconds("0.5"), Ok(Duration::from_millis(500)));
+        assert!(parse_seconds("0").is_err());
+        assert!(parse_seconds("-1").is_err());
+        assert!(parse_seconds("NaN").is_err());
+        assert!(parse_seconds("soon").is_err());
+    }
+
+    /// The report line can be read back.
+    #[test]
+    fn report_round_trips() {
+        let line = frames_report(17, Duration::from_millis(2013), Duration::from_millis(100));
+        assert_eq!(line, "spinner: 17 frames in 2.01 s (one every 100 ms)");
+        assert_eq!(frames_in_report(&line), Some(17));
+        assert_eq!(frames_in_report("Answer: 42"), None);
+    }
+
+    /// The frames are the seed's four, in its order.
+    #[test]
+    fn frames_are_the_seeds() {
+        let first: String = FRAMES.chars().cycle().take(6).collect();
+        assert_eq!(first, "\\|/-\\|");
+    }
+}

@@ -1,0 +1,416 @@
+//! The course index: every section, every program, its one-line lesson and the exact
+//! command that runs it — written down once, here.
+//!
+//! Everything that lists the course reads this catalog: `cargo run -p course` prints it,
+//! each section crate's default program prints its own section with [`print_menu`],
+//! `scripts/demo` and `scripts/bench` ask the `course` program for their command lists,
+//! and this crate's tests check the catalog against the workspace (every program is a real
+//! binary, every binary is listed, every program is on its section's slide).
+//!
+//! The catalog holds only programs that exist. When you add a program to a section crate
+//! (a binary in `src/bin/`), add a [`Program`] to its [`Section`] below; when you add an
+//! exercise's solution (an example in `examples/`), add an [`Exercise`]. The tests tell
+//! you if you forget.
+//!
+//! This crate has no dependencies, so every crate of the course can use it without
+//! pulling anything else into its build.
+
+use std::path::{Path, PathBuf};
+
+/// One lecture of the course: a chapter of the slides and the crates that hold its
+/// programs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Section {
+    /// The lecture's number, as in the slides (`0` is "Hello, concurrency").
+    pub number: u8,
+    /// The chapter's title, as in `slides/src/SUMMARY.md`.
+    pub title: &'static str,
+    /// The packages (`crates/<name>`) whose programs this section runs.
+    pub crates: &'static [&'static str],
+    /// The chapter's page, relative to `slides/src` (for example `"00-hello/index.md"`).
+    pub slide: &'static str,
+    /// Every program of the section, in the order the lecture runs them.
+    pub programs: &'static [Program],
+    /// The exercises at the end of the chapter, each solved by an example of a crate.
+    pub exercises: &'static [Exercise],
+}
+
+/// One runnable program: a binary of a workspace package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Program {
+    /// The package that builds it (`cargo run -p <package>`).
+    pub package: &'static str,
+    /// The binary's name (`--bin <bin>`). A single-program package names its binary
+    /// after itself, and then `cargo run -p <package>` is enough.
+    pub bin: &'static str,
+    /// What running it shows, in one line.
+    pub lesson: &'static str,
+    /// Other ways to run it that teach something of their own (a flag that breaks the
+    /// program on purpose, a fix, a comparison).
+    pub variants: &'static [Variant],
+    /// The arguments of its release-mode comparison, if it has one. `scripts/bench` runs
+    /// `cargo run --release -p <package> --bin <bin> -- <bench> --json`.
+    pub bench: Option<&'static str>,
+}
+
+/// A program run with particular arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variant {
+    /// The arguments, as typed after `--` (for example `"--blocking --fix yield-now"`).
+    pub args: &'static str,
+    /// What running it with these arguments shows, in one line.
+    pub lesson: &'static str,
+}
+
+/// An exercise of a chapter, whose solution is an example of a crate
+/// (`cargo run -p <package> --example <example>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exercise {
+    /// The package whose `examples/` holds the solution.
+    pub package: &'static str,
+    /// The example's name (`--example <example>`).
+    pub example: &'static str,
+    /// What the exercise asks, in one line.
+    pub task: &'static str,
+}
+
+/// Where the slides' sources live, relative to the workspace root.
+pub const SLIDES_SRC: &str = "slides/src";
+
+static SECTIONS: &[Section] = &[Section {
+    number: 0,
+    title: "Hello, concurrency: the spinners",
+    crates: &[
+        "spinner_thread",
+        "spinner_proc",
+        "spinner_async",
+        "spinner_async_std",
+    ],
+    slide: "00-hello/index.md",
+    programs: &[
+        Program {
+            package: "spinner_thread",
+            bin: "spinner_thread",
+            lesson: "a spinner thread animates while the main thread blocks for 2 s, then prints \"Answer: 42\"",
+            variants: &[],
+            bench: None,
+        },
+        Program {
+            package: "spinner_proc",
+            bin: "spinner_proc",
+            lesson: "the spinner runs in a child process (this binary, re-executed) and is stopped by a message, not a kill",
+            variants: &[],
+            bench: None,
+        },
+        Program {
+            package: "spinner_async",
+            bin: "spinner_async",
+            lesson: "the spinner is a tokio task; slow() awaits a 2 s sleep, then the spinner is cancelled",
+            variants: &[
+                Variant {
+                    args: "--blocking",
+                    lesson: "a CPU-bound is_prime inside the task freezes the spinner (frames ≈ 0)",
+                },
+                Variant {
+                    args: "--blocking --fix spawn-blocking",
+                    lesson: "the prime check moves to tokio's blocking pool and the spinner turns again",
+                },
+                Variant {
+                    args: "--blocking --fix yield-now",
+                    lesson: "the prime check yields to the runtime every N divisions and the spinner turns again",
+                },
+                Variant {
+                    args: "--compare",
+                    lesson: "what yielding every N divisions costs, as a table of N against time",
+                },
+            ],
+            bench: Some("--compare"),
+        },
+        Program {
+            package: "spinner_async_std",
+            bin: "spinner_async_std",
+            lesson: "the same program on async-std (discontinued upstream), with the smol spelling alongside",
+            variants: &[],
+            bench: None,
+        },
+    ],
+    exercises: &[Exercise {
+        package: "spinner_async",
+        example: "spinner_select",
+        task: "stop the async spinner with a message (select! on a oneshot) instead of cancelling it",
+    }],
+}];
+
+/// Every section of the course, in lecture order.
+pub fn sections() -> &'static [Section] {
+    SECTIONS
+}
+
+/// Every program of the course, in lecture order.
+pub fn programs() -> impl Iterator<Item = &'static Program> {
+    SECTIONS.iter().flat_map(|section| section.programs)
+}
+
+/// The section with this number, if it has programs yet.
+pub fn section(number: u8) -> Option<&'static Section> {
+    SECTIONS.iter().find(|section| section.number == number)
+}
+
+/// The section whose crates include `package`.
+pub fn section_of(package: &str) -> Option<&'static Section> {
+    SECTIONS
+        .iter()
+        .find(|section| section.crates.contains(&package))
+}
+
+/// The program `bin` of `package`.
+pub fn find_program(package: &str, bin: &str) -> Option<&'static Program> {
+    programs().find(|program| program.package == package && program.bin == bin)
+}
+
+/// Every exercise of the course, in lecture order.
+pub fn exercises() -> impl Iterator<Item = &'static Exercise> {
+    SECTIONS.iter().flat_map(|section| section.exercises)
+}
+
+/// The exercise solved by `example` of `package`.
+pub fn find_exercise(package: &str, example: &str) -> Option<&'static Exercise> {
+    exercises().find(|exercise| exercise.package == package && exercise.example == example)
+}
+
+/// The menu of the section that `package` belongs to: every program with its lesson and
+/// the exact command that runs it, then the exercises and the commands of their solutions.
+/// `None` if the package is not in the catalog.
+pub fn menu(package: &str) -> Option<String> {
+    section_of(package).map(Section::menu)
+}
+
+/// Prints the menu of the section that `package` belongs to. A section crate's default
+/// program calls it as `course::print_menu(env!("CARGO_PKG_NAME"))`.
+///
+/// A package missing from the catalog gets the whole catalog instead, under a note that
+/// says so (the `course` tests catch that case before a student can).
+pub fn print_menu(package: &str) {
+    match menu(package) {
+        Some(menu) => print!("{menu}"),
+        None => {
+            eprintln!(
+                "note: package `{package}` is not in the course catalog (crates/course/src/lib.rs)"
+            );
+            print!("{}", catalog());
+        }
+    }
+}
+
+/// The whole course: every section's menu, one after another.
+pub fn catalog() -> String {
+    let menus: Vec<String> = SECTIONS.iter().map(Section::menu).collect();
+    menus.join("\n")
+}
+
+/// The workspace's root directory (where the root `Cargo.toml` is), as it was when this
+/// crate was compiled.
+pub fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // crates/course → crates → the root.
+    manifest_dir
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(manifest_dir)
+        .to_path_buf()
+}
+
+impl Section {
+    /// The chapter's page, relative to the workspace root
+    /// (for example `"slides/src/00-hello/index.md"`).
+    pub fn slide_path(&self) -> String {
+        format!("{SLIDES_SRC}/{}", self.slide)
+    }
+
+    /// The section's menu: its title and slide, then every program with its lesson and
+    /// command, every variant indented under its program, and the exercises.
+    pub fn menu(&self) -> String {
+        let mut out = format!(
+            "{}. {}\n   slides: {}\n",
+            self.number,
+            self.title,
+            self.slide_path()
+        );
+        for program in self.programs {
+            out.push_str(&format!(
+                "\n   {}: {}\n      {}\n",
+                program.bin,
+                program.lesson,
+                program.command()
+            ));
+            for variant in program.variants {
+                out.push_str(&format!(
+                    "      with {}: {}\n         {}\n",
+                    variant.args,
+                    variant.lesson,
+                    program.command_with(variant.args)
+                ));
+            }
+        }
+        for exercise in self.exercises {
+            out.push_str(&format!(
+                "\n   exercise: {}\n      solution: {}\n",
+                exercise.task,
+                exercise.command()
+            ));
+        }
+        out
+    }
+}
+
+impl Exercise {
+    /// The arguments to give cargo to run the solution:
+    /// `["run", "-p", package, "--example", example]`.
+    pub fn cargo_args(&self) -> Vec<&'static str> {
+        vec!["run", "-p", self.package, "--example", self.example]
+    }
+
+    /// The command that runs the solution:
+    /// `cargo run -p spinner_async --example spinner_select`.
+    pub fn command(&self) -> String {
+        format!("cargo {}", self.cargo_args().join(" "))
+    }
+}
+
+impl Program {
+    /// Whether `cargo run -p <package>` runs this program without `--bin`: the package
+    /// names its only (or its `default-run`) binary after itself.
+    pub fn is_default(&self) -> bool {
+        self.bin == self.package
+    }
+
+    /// The arguments to give cargo to run this program, without any of its own arguments:
+    /// `["run", "-p", package]`, then `["--bin", bin]` unless [`Program::is_default`].
+    pub fn cargo_args(&self) -> Vec<&'static str> {
+        let mut args = vec!["run", "-p", self.package];
+        if !self.is_default() {
+            args.extend(["--bin", self.bin]);
+        }
+        args
+    }
+
+    /// The command that runs it: `cargo run -p spinner_async`, or
+    /// `cargo run -p pipes --bin pipe_worker` in a package of several programs.
+    pub fn command(&self) -> String {
+        format!("cargo {}", self.cargo_args().join(" "))
+    }
+
+    /// The command that runs it with these arguments:
+    /// `cargo run -p spinner_async -- --blocking`. Empty `args` give [`Program::command`].
+    pub fn command_with(&self, args: &str) -> String {
+        let args = args.trim();
+        if args.is_empty() {
+            self.command()
+        } else {
+            format!("{} -- {args}", self.command())
+        }
+    }
+
+    /// Every command of this program: the plain one first, then one per variant.
+    pub fn commands(&self) -> Vec<String> {
+        let variants = self.variants.iter().map(|v| self.command_with(v.args));
+        std::iter::once(self.command()).chain(variants).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SINGLE: Program = Program {
+        package: "spinner_async",
+        bin: "spinner_async",
+        lesson: "",
+        variants: &[Variant {
+            args: "--blocking",
+            lesson: "",
+        }],
+        bench: None,
+    };
+
+    const ONE_OF_MANY: Program = Program {
+        package: "pipes",
+        bin: "pipe_worker",
+        lesson: "",
+        variants: &[],
+        bench: None,
+    };
+
+    #[test]
+    fn a_program_named_after_its_package_runs_without_bin() {
+        assert_eq!(SINGLE.command(), "cargo run -p spinner_async");
+    }
+
+    #[test]
+    fn a_program_among_several_names_its_bin() {
+        assert_eq!(
+            ONE_OF_MANY.command(),
+            "cargo run -p pipes --bin pipe_worker"
+        );
+    }
+
+    #[test]
+    fn arguments_follow_a_double_dash() {
+        assert_eq!(
+            SINGLE.command_with("--blocking --fix yield-now"),
+            "cargo run -p spinner_async -- --blocking --fix yield-now"
+        );
+        assert_eq!(ONE_OF_MANY.command_with("  "), ONE_OF_MANY.command());
+    }
+
+    #[test]
+    fn commands_list_the_plain_run_first_then_the_variants() {
+        assert_eq!(
+            SINGLE.commands(),
+            [
+                "cargo run -p spinner_async",
+                "cargo run -p spinner_async -- --blocking"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_menu_shows_every_program_and_variant_with_its_command() {
+        let menu = menu("spinner_async").expect("spinner_async is in the catalog");
+        assert!(menu.starts_with("0. Hello, concurrency: the spinners\n"));
+        for program in section_of("spinner_async").unwrap().programs {
+            assert!(menu.contains(program.lesson));
+            for command in program.commands() {
+                assert!(menu.contains(&command), "{command} missing from\n{menu}");
+            }
+        }
+        for exercise in section_of("spinner_async").unwrap().exercises {
+            assert!(menu.contains(exercise.task));
+            assert!(menu.contains(&exercise.command()));
+        }
+    }
+
+    #[test]
+    fn an_exercise_solution_runs_as_an_example() {
+        let exercise = Exercise {
+            package: "spinner_async",
+            example: "spinner_select",
+            task: "",
+        };
+        assert_eq!(
+            exercise.command(),
+            "cargo run -p spinner_async --example spinner_select"
+        );
+    }
+
+    #[test]
+    fn an_unknown_package_has_no_menu() {
+        assert_eq!(menu("no_such_package"), None);
+    }
+
+    #[test]
+    fn the_workspace_root_holds_the_workspace_manifest() {
+        assert!(workspace_root().join("Cargo.toml").is_file());
+        assert!(workspace_root().join("crates/course").is_dir());
+    }
+}

@@ -1,0 +1,160 @@
+//! Hello, concurrency: a spinner as a task on tokio's single-threaded runtime (as asyncio).
+//!
+//!     cargo run -p spinner_async                                  # the spinner, 2 s
+//!     cargo run -p spinner_async -- --blocking                    # a prime check freezes it
+//!     cargo run -p spinner_async -- --blocking --fix spawn-blocking
+//!     cargo run -p spinner_async -- --blocking --fix yield-now --yield-every 100000
+//!     cargo run --release -p spinner_async -- --compare           # what yielding costs
+//!
+//! What to look for: with the sleep, about 20 frames in 2 s, then `Answer: 42` on a clean
+//! line. With `--blocking`, `0 frames`: the check never awaits, so the one thread never
+//! returns to the runtime and the spinner task never runs. Either fix brings the frames
+//! back. `--compare` prints how much slower the check gets when it yields every N
+//! divisions.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use common::primes::{SPINNER_PRIME, SPINNER_PRIME_QUICK};
+use common::report::Report;
+use common::term::{self, SpinnerArgs};
+use common::timeline::Timeline;
+use spinner_async::{Fix, Work, supervisor, yield_cost};
+
+/// A spinner task on tokio's current-thread runtime, and what a CPU-bound call does to it.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    #[command(flatten)]
+    spinner: SpinnerArgs,
+    /// Do a CPU-bound prime check inside the task instead of awaiting a sleep.
+    #[arg(long)]
+    blocking: bool,
+    /// With --blocking: keep the runtime's thread free during the check.
+    #[arg(long, value_enum, requires = "blocking")]
+    fix: Option<Fix>,
+    /// With --fix yield-now: divisions between two yields.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..))]
+    yield_every: u64,
+    /// The number to check (default: a prime whose check takes about 2-3 s).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(2..))]
+    prime: Option<u64>,
+    /// Instead of the spinner, time the check yielding every N divisions (a table).
+    #[arg(long, conflicts_with_all = ["blocking", "fix"])]
+    compare: bool,
+    /// With --compare: print JSON lines instead of a table.
+    #[arg(long, requires = "compare")]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    // asyncio runs its event loop on one thread; so does this runtime.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("could not build the tokio runtime");
+    if args.compare {
+        return runtime.block_on(compare(
+            args.prime.unwrap_or(SPINNER_PRIME_QUICK),
+            args.json,
+        ));
+    }
+    term::wipe_line_on_ctrl_c();
+    let n = args.prime.unwrap_or(SPINNER_PRIME);
+    let work = match (args.blocking, args.fix) {
+        (false, _) => Work::Sleep(args.spinner.seconds),
+        (true, None) => Work::Blocking(n),
+        (true, Some(fix)) => Work::Fixed(n, fix, args.yield_every),
+    };
+    let timeline = Timeline::new();
+    let interval = args.spinner.interval();
+    let outcome = runtime.block_on(supervisor(work, interval, &timeline));
+    match work {
+        Work::Sleep(_) => println!("Answer: {}", outcome.answer),
+        _ => {
+            let verdict = if outcome.answer == 1 {
+                "prime"
+            } else {
+                "not prime"
+            };
+            println!("Answer: {n} is {verdict} ({})", work.label());
+        }
+    }
+    println!(
+        "{}",
+        term::frames_report(outcome.frames, outcome.elapsed, interval)
+    );
+    if !matches!(work, Work::Sleep(_)) {
+        println!(
+            "{}",
+            explain(work, outcome.frames, outcome.elapsed, interval)
+        );
+    }
+    let (path, title) = (
+        args.spinner.timeline.as_deref(),
+        format!("spinner_async: {}", work.label()),
+    );
+    if let Err(e) = timeline.save_if_asked(path, &title) {
+        eprintln!("error: could not write the timeline: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+/// One sentence that says what the frame count means.
+fn explain(work: Work, frames: u64, elapsed: Duration, interval: Duration) -> String {
+    let expected = (elapsed.as_secs_f64() / interval.as_secs_f64()).floor() as u64 + 1;
+    match work {
+        Work::Blocking(_) => format!(
+            "The spinner froze: {frames} of the ~{expected} frames a free thread would have drawn. \
+             The check never awaits, so the runtime's only thread never runs the spinner task."
+        ),
+        _ => format!(
+            "The spinner kept turning: {frames} of ~{expected} frames, because the runtime's \
+             thread was free while the check ran."
+        ),
+    }
+}
+
+/// Times the prime check yielding every N divisions, against the check that never yields.
+async fn compare(n: u64, json: bool) -> ExitCode {
+    common::warn_if_debug!();
+    let everies = [1_000_000, 100_000, 10_000, 1_000, 100];
+    let rows = yield_cost(n, &everies).await;
+    let expected = common::primes::is_prime(n);
+    let mut report = Report::new("spinner_async");
+    for row in &rows {
+        let variant = match row.every {
+            None => "no yield".to_string(),
+            Some(every) => format!("yield every {every}"),
+        };
+        let baseline = rows[0].elapsed.as_secs_f64();
+        let extra_ns = (row.elapsed.as_secs_f64() - baseline) * 1e9;
+        let ns_per_yield = if row.yields > 0 {
+            extra_ns / row.yields as f64
+        } else {
+            0.0
+        };
+        report
+            .add(
+                "is_prime with yields",
+                &variant,
+                1,
+                row.elapsed.as_secs_f64(),
+                row.prime == expected,
+            )
+            .extra("yields", row.yields)
+            .extra("ns_per_yield", (ns_per_yield * 10.0).round() / 10.0);
+    }
+    if !json {
+        println!("Checking {n} on one thread, yielding to the runtime every N divisions:");
+    }
+    report.print(json);
+    if report.all_ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

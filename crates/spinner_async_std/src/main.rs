@@ -1,0 +1,99 @@
+//! Hello, concurrency: the async spinner again, on async-std instead of tokio.
+//!
+//!     cargo run -p spinner_async_std
+//!
+//! The program is `spinner_async` line for line; only the runtime's names change
+//! (`task::spawn`, `task::sleep`, `handle.cancel().await`), so the two files can be read
+//! side by side. What to look for: the same transcript as `spinner_async`.
+//!
+//! async-std is **discontinued**: its own README asks users to move to `smol`, whose
+//! spelling is shown below. The course keeps async-std only to compare runtimes. Note also
+//! that async-std runs tasks on a pool of threads, not on one thread as asyncio does.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use async_std::task;
+use clap::Parser;
+use common::term::{self, FRAMES, SpinnerArgs, StatusLine};
+use common::timeline::Timeline;
+
+/// The async spinner on async-std (discontinued upstream; see smol).
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    #[command(flatten)]
+    spinner: SpinnerArgs,
+}
+
+// ANCHOR: spin
+/// Draws frames until the task is cancelled; the `StatusLine`'s `Drop` wipes the line.
+async fn spin(msg: &str, interval: Duration, frames: Arc<AtomicU64>, timeline: Timeline) {
+    let mut line = StatusLine::new(msg);
+    for frame in FRAMES.chars().cycle() {
+        line.draw(frame);
+        frames.fetch_add(1, Ordering::Relaxed);
+        timeline.mark("spinner task", "frame");
+        task::sleep(interval).await;
+        line.clear();
+    }
+}
+// ANCHOR_END: spin
+
+/// The seed's `slow()`: awaits a sleep, then answers.
+async fn slow(seconds: Duration) -> u64 {
+    task::sleep(seconds).await;
+    42
+}
+
+// ANCHOR: supervisor
+async fn supervisor(args: &SpinnerArgs, timeline: &Timeline) -> (u64, u64) {
+    let frames = Arc::new(AtomicU64::new(0));
+    let spinner = task::spawn(spin(
+        "thinking!",
+        args.interval(),
+        frames.clone(),
+        timeline.clone(),
+    ));
+    println!("spinner object: {:?}", spinner.task());
+    let result = {
+        let _busy = timeline.span("main task", "slow(): awaiting a sleep");
+        slow(args.seconds).await
+    };
+    let frames = frames.load(Ordering::Relaxed);
+    spinner.cancel().await; // tokio: abort(); smol: drop the task, or task.cancel().await
+    (result, frames)
+}
+// ANCHOR_END: supervisor
+
+// ANCHOR: smol
+// The same supervisor with smol, the runtime async-std's maintainers point to:
+//
+//     let spinner = smol::spawn(spin(...));          // a `Task`; dropping it cancels it
+//     smol::Timer::after(seconds).await;             // instead of task::sleep
+//     spinner.cancel().await;                        // waits until it is really gone
+//     smol::block_on(supervisor(...))                // instead of task::block_on
+// ANCHOR_END: smol
+
+fn main() {
+    let args = Args::parse();
+    term::wipe_line_on_ctrl_c();
+    let timeline = Timeline::new();
+    let started = Instant::now();
+    let (result, frames) = task::block_on(supervisor(&args.spinner, &timeline));
+    println!("Answer: {result}");
+    let interval = args.spinner.interval();
+    println!(
+        "{}",
+        term::frames_report(frames, started.elapsed(), interval)
+    );
+    let path = args.spinner.timeline.as_deref();
+    if let Err(e) = timeline.save_if_asked(
+        path,
+        "spinner_async_std: main task awaiting, spinner drawing",
+    ) {
+        eprintln!("error: could not write the timeline: {e}");
+        std::process::exit(1);
+    }
+}

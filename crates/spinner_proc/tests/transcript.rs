@@ -1,0 +1,80 @@
+//! Runs the real program, piped (not a terminal): the spinner is another process, it is
+//! stopped by a message, and it dies with its parent.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::term::frames_in_report;
+
+/// The transcript: a child with its own pid, one plain frame, Answer: 42, and the frames
+/// the child reported back over its channel when the parent's `Stop` arrived.
+#[test]
+fn spinner_runs_in_a_child_process() {
+    let out = Command::new(env!("CARGO_BIN_EXE_spinner_proc"))
+        .args(["--seconds", "1", "--interval-ms", "50"])
+        .output()
+        .expect("the program runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    let (child, parent) = pids(lines[0]);
+    assert_ne!(child, parent, "{stdout}");
+    assert_eq!(lines[1], r"\ thinking!", "printed by the child");
+    assert_eq!(lines[2], "Answer: 42");
+    assert!(!stdout.contains('\r'), "{stdout:?}");
+    let frames = frames_in_report(lines[3]).expect("a frames line");
+    assert!((5..=21).contains(&frames), "{stdout}");
+}
+
+/// Kill the parent with SIGKILL (no chance to clean up): the child goes within a second.
+#[test]
+fn child_dies_with_its_parent() {
+    let mut parent = Command::new(env!("CARGO_BIN_EXE_spinner_proc"))
+        .args(["--seconds", "30"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the program runs");
+    let mut first = String::new();
+    BufReader::new(parent.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let (child, _) = pids(&first);
+    assert!(is_alive(child), "the spinner process runs");
+    parent.kill().unwrap();
+    parent.wait().unwrap();
+    let killed = Instant::now();
+    while is_alive(child) {
+        assert!(
+            killed.elapsed() < Duration::from_secs(1),
+            "orphan spinner {child}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Reads `spinner object: Child { role: "spinner", pid: 12, parent: 11 }`.
+fn pids(line: &str) -> (u32, u32) {
+    let number_after = |key: &str| -> u32 {
+        let rest = &line[line.find(key).unwrap_or_else(|| panic!("{key} in {line}")) + key.len()..];
+        rest.split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(line.starts_with("spinner object: Child"), "{line}");
+    (number_after("pid: "), number_after("parent: "))
+}
+
+/// Alive means: exists, and is not a zombie waiting to be reaped.
+fn is_alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit_once(')')
+            .is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X']))
+    })
+}
