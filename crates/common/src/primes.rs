@@ -86,13 +86,15 @@ pub fn is_prime(n: u64) -> bool {
     if n == 2 {
         return true;
     }
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         return false;
     }
     // A composite n has a factor no larger than its square root, so that is as far as the
     // search has to go. `isqrt` works on integers: no rounding, no overflow.
     let root = n.isqrt();
-    (3..=root).step_by(2).all(|divisor| n % divisor != 0)
+    (3..=root)
+        .step_by(2)
+        .all(|divisor| !n.is_multiple_of(divisor))
 }
 // ANCHOR_END: is_prime
 
@@ -115,7 +117,7 @@ pub fn is_prime_6k(n: u64) -> bool {
     if n <= 3 {
         return true;
     }
-    if n % 2 == 0 || n % 3 == 0 {
+    if n.is_multiple_of(2) || n.is_multiple_of(3) {
         return false;
     }
     // The lecture's loop runs while `i * i <= n`. For n close to `u64::MAX` that product
@@ -123,7 +125,7 @@ pub fn is_prime_6k(n: u64) -> bool {
     let root = n.isqrt();
     let mut i = 5;
     while i <= root {
-        if n % i == 0 || n % (i + 2) == 0 {
+        if n.is_multiple_of(i) || n.is_multiple_of(i + 2) {
             return false;
         }
         i += 6;
@@ -199,7 +201,7 @@ impl PrimeCheck {
             Some(false)
         } else if n == 2 {
             Some(true)
-        } else if n % 2 == 0 {
+        } else if n.is_multiple_of(2) {
             Some(false)
         } else {
             None
@@ -230,7 +232,7 @@ impl PrimeCheck {
         let slice = max_divisions.min(self.divisors_left());
         for _ in 0..slice {
             self.divisions += 1;
-            if self.n % self.next_divisor == 0 {
+            if self.n.is_multiple_of(self.next_divisor) {
                 self.verdict = Some(false);
                 return self.verdict;
             }

@@ -108,15 +108,15 @@ pub fn sum_of_squares_closed_form(n: u64) -> u128 {
     let n = u128::from(n);
     let (mut a, mut b, mut c) = (n, n - 1, 2 * n - 1);
     // One of n and n − 1 is even.
-    if a % 2 == 0 {
+    if a.is_multiple_of(2) {
         a /= 2;
     } else {
         b /= 2;
     }
     // One of n, n − 1 and 2n − 1 is a multiple of 3 (halving did not change that).
-    if a % 3 == 0 {
+    if a.is_multiple_of(3) {
         a /= 3;
-    } else if b % 3 == 0 {
+    } else if b.is_multiple_of(3) {
         b /= 3;
     } else {
         c /= 3;

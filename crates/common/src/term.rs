@@ -91,12 +91,29 @@ fn wipe(width: usize) {
 /// Call it once, early in `main`.
 pub fn wipe_line_on_ctrl_c() {
     let installed = ctrlc::set_handler(|| {
-        wipe(ON_SCREEN.swap(0, Ordering::Relaxed));
+        ON_SCREEN.store(0, Ordering::Relaxed);
+        if stdout_is_terminal() {
+            // `\x1b[2K` erases the whole line: our frame and the `^C` the terminal echoed.
+            let mut out = std::io::stdout().lock();
+            let _ = write!(out, "\r\x1b[2K");
+            let _ = out.flush();
+        }
         eprintln!("interrupted");
         std::process::exit(130);
     });
     if let Err(e) = installed {
         eprintln!("warning: Ctrl-C will not wipe the status line: {e}");
+    }
+}
+
+/// For a child process that draws on its parent's terminal: Ctrl-C reaches every process of
+/// the terminal's foreground group, but only the parent should answer it. The parent wipes
+/// the line and exits, and the child dies with it.
+pub fn leave_ctrl_c_to_parent() {
+    // Safety: setting a signal's disposition to "ignore" is a plain system call, and no
+    // handler function is involved.
+    unsafe {
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
     }
 }
 

@@ -108,12 +108,12 @@ fn explain(work: Work, frames: u64, elapsed: Duration, interval: Duration) -> St
     let expected = (elapsed.as_secs_f64() / interval.as_secs_f64()).floor() as u64 + 1;
     match work {
         Work::Blocking(_) => format!(
-            "The spinner froze: {frames} of the ~{expected} frames a free thread would have drawn. \
+            "The spinner froze: {frames} of the ~{expected} frames a free thread would have drawn.\n\
              The check never awaits, so the runtime's only thread never runs the spinner task."
         ),
         _ => format!(
-            "The spinner kept turning: {frames} of ~{expected} frames, because the runtime's \
-             thread was free while the check ran."
+            "The spinner kept turning: {frames} of ~{expected} frames,\n\
+             because the runtime's thread was free while the check ran."
         ),
     }
 }

@@ -107,7 +107,7 @@ fn supervisor(args: &SpinnerArgs, timeline: &Timeline) -> Result<(u64, Stopped),
 
 fn main() -> ExitCode {
     if process::child_role().as_deref() == Some(SPINNER) {
-        term::wipe_line_on_ctrl_c();
+        term::leave_ctrl_c_to_parent();
         return match spin_in_child() {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
