@@ -11,9 +11,9 @@
 //!   async spinner uses costs no more per division than the plain loop;
 //! - `matrix/*`: criterion's `elem/s` here counts floating-point operations, so
 //!   `Gelem/s` reads as GFLOPS; watch the gap from `naive` to `gemm`;
-//! - `squares/*`: `elem/s` counts terms. The honest `u128` loop does about two billion a
-//!   second; the wrapping `u64` loop claims thousands of times more, because the compiler
-//!   replaced the loop by a formula — the benchmark measures nothing.
+//! - `squares/*`: `elem/s` counts terms. The honest `u128` loop does one to two billion a
+//!   second; the wrapping `u64` loop claims hundreds of thousands of times more, because the
+//!   compiler replaced the loop by a formula — that benchmark measures nothing.
 
 use common::hashes::{chain_start, hash_me};
 use common::matrix::{Matrix, Product};
@@ -94,7 +94,7 @@ fn squares(c: &mut Criterion) {
 
 criterion_group! {
     name = workloads;
-    // Short warm-up and measurement: these are baselines for the lectures, not a
+    // Short warm-up and measurement: these are baselines for the lessons, not a
     // performance study, and the whole run should stay around two minutes on 2 cores.
     config = Criterion::default()
         .warm_up_time(Duration::from_secs(1))

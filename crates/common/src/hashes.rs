@@ -1,6 +1,6 @@
-//! Hash chains: the CPU-bound workload of the GIL lecture.
+//! Hash chains: the CPU-bound workload of the GIL lessons.
 //!
-//! The lecture's `hash_me` starts from 16 random bytes and applies SHA-256 to its own
+//! The Python original's `hash_me` starts from 16 random bytes and applies SHA-256 to its own
 //! digest half a million times; twenty such chains make a job that takes seconds on one
 //! core and that threads cannot speed up under the GIL, while processes can. Each round
 //! needs the previous round's digest, so one chain cannot be split: the only parallelism is
@@ -9,10 +9,10 @@
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
-/// Rounds in one chain, as in the lecture's `hash_me(n=500_000)`.
+/// Rounds in one chain, as in the Python `hash_me(n=500_000)`.
 pub const HASH_ME_ITERATIONS: u64 = 500_000;
 
-/// Chains in one job, as in the lecture's `calc_them_all` (twenty calls to `hash_me`).
+/// Chains in one job, as in the Python `calc_them_all` (twenty calls to `hash_me`).
 pub const HASH_ME_CHAINS: u64 = 20;
 
 /// The length of a SHA-256 digest, in bytes.
@@ -26,7 +26,7 @@ pub const DIGEST_LEN: usize = 32;
 /// # Panics
 ///
 /// If `n` is 0: a chain of no hashes would have to return `start`, which is not a digest
-/// (the lecture's start is 16 bytes, a digest is 32), so that call is a bug in the caller.
+/// (the Python start is 16 bytes, a digest is 32), so that call is a bug in the caller.
 ///
 /// ```
 /// use common::hashes::{hash_me, to_hex};
@@ -48,7 +48,7 @@ pub fn hash_me(start: &[u8], n: u64) -> [u8; DIGEST_LEN] {
 
 /// The start of chain number `chain`: the chain number as 16 big-endian bytes.
 ///
-/// The lecture starts every chain from `uuid4().bytes`, 16 random bytes. Ours are just as
+/// The Python original starts every chain from `uuid4().bytes`, 16 random bytes. Ours are just as
 /// long and differ from chain to chain, but are the same on every run, so a comparison can
 /// check its answers against a serial run.
 ///

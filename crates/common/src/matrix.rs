@@ -1,13 +1,13 @@
 //! Dense matrices and five ways to multiply them: the CPU-bound workload of the GIL and
-//! data-parallelism lectures.
+//! data-parallelism lessons.
 //!
-//! The lecture cubes matrices twice: once with a pure-Python triple loop (slow, and held
+//! The Python original cubes matrices twice: once with a pure-Python triple loop (slow, and held
 //! back by the GIL), once with NumPy (fast, and it releases the GIL). Here the same
 //! contrast is spelled out in five steps, from the textbook loop to an optimised library:
 //!
 //! | [`Product`]  | function        | idea                                                    |
 //! |--------------|-----------------|---------------------------------------------------------|
-//! | `naive`      | [`mul_naive`]   | the textbook i-j-k loop, as in the lecture              |
+//! | `naive`      | [`mul_naive`]   | the textbook i-j-k loop, as in the Python original      |
 //! | `ikj`        | [`mul_ikj`]     | the same sums, loops reordered to read memory in order  |
 //! | `blocked`    | [`mul_blocked`] | tiles small enough to stay in cache                     |
 //! | `rayon`      | [`mul_rayon`]   | the blocked product, bands of rows on all cores         |
@@ -22,7 +22,9 @@ use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 /// The tile size of [`Product::Blocked`] and [`Product::Rayon`]: 64 × 64 `f64`s, 32 KiB a
-/// tile, so the tiles a step works on stay in the core's cache.
+/// tile, small enough to stay in a core's first-level cache while a band of rows uses it.
+/// It also cuts a 128-row output into two bands, so [`mul_rayon`] has work for two cores
+/// even at that small size.
 pub const DEFAULT_BLOCK: usize = 64;
 
 /// A dense matrix of `f64`, stored row after row ("row-major") in one `Vec`: the element in
@@ -68,7 +70,7 @@ impl Matrix {
 
     /// A matrix of values drawn uniformly from [-1, 1), from a generator seeded with `seed`:
     /// the same seed gives the same matrix on every run and every machine, so comparisons
-    /// can check their answers. (The lecture uses `np.random.rand`, unseeded, in [0, 1).)
+    /// can check their answers. (The Python original uses `np.random.rand`, unseeded, in [0, 1).)
     pub fn random(rows: usize, cols: usize, seed: u64) -> Self {
         let len = rows.checked_mul(cols).expect("matrix too large");
         let mut rng = StdRng::seed_from_u64(seed);
@@ -139,7 +141,7 @@ fn assert_can_multiply(a: &Matrix, b: &Matrix) {
 }
 
 /// `a · b` by the textbook triple loop: for each row `i` of `a` and column `j` of `b`, the sum
-/// of `a[i][k] · b[k][j]` over `k`. This is the lecture's pure-Python `matrix_product`.
+/// of `a[i][k] · b[k][j]` over `k`. This is the Python original's `matrix_product`.
 ///
 /// The inner loop walks down a column of `b`, jumping a whole row of memory at every step,
 /// so most reads miss the cache: the slowest form here.
@@ -325,10 +327,10 @@ pub fn mul_gemm(a: &Matrix, b: &Matrix) -> Matrix {
 }
 // ANCHOR_END: gemm
 
-/// `m · m · m`, each multiplication done by `product`: the lecture's `compute_cubic`, the
+/// `m · m · m`, each multiplication done by `product`: the Python `compute_cubic`, the
 /// job its threads share.
 ///
-/// (The lecture's pure-Python cell computes `m · m · m`, as here; its NumPy cell multiplies
+/// (The pure-Python version computes `m · m · m`, as here; its NumPy version multiplies
 /// by the transpose instead, `np.dot(np.dot(m, m.T), m.T)`, which costs the same.)
 ///
 /// # Panics

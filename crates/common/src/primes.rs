@@ -1,18 +1,19 @@
-//! Primality by trial division: the CPU-bound workload of the spinner, process-pool and
-//! thread-pool lectures.
+//! Primality by trial division: the CPU-bound workload of the spinners, the process pools
+//! and the thread pools.
 //!
 //! Trial division is deliberately naive. Its cost grows with the square root of the number
 //! checked, so choosing the number chooses how long a core stays busy — exactly what a
-//! lecture about keeping cores busy needs. Three forms live here:
+//! course about keeping cores busy needs. Three forms live here:
 //!
-//! - [`is_prime`]: odd divisors up to the integer square root (the process-pool lecture's
-//!   form);
-//! - [`is_prime_6k`]: divisors of the form 6k ± 1 (the threading lecture's form);
+//! - [`is_prime`]: odd divisors up to the integer square root (the form of the Python
+//!   process-pool example);
+//! - [`is_prime_6k`]: divisors of the form 6k ± 1 (the form of the Python threading
+//!   examples);
 //! - [`PrimeCheck`]: the same work as [`is_prime`], cut into slices, so an async task can do
 //!   some divisions, give control back to its runtime, and carry on later.
 
-/// The numbers of the process-pool lecture, in its order: one tiny prime, three large
-/// primes, and a large composite that has small factors.
+/// The numbers of the Python process-pool example (its `NUMBERS`), in its order: one tiny
+/// prime, three large primes, and a large composite that has small factors.
 ///
 /// Their primality is in [`NUMBERS_ARE_PRIME`], at the same index.
 pub const NUMBERS: [u64; 5] = [
@@ -31,7 +32,7 @@ pub const NUMBERS: [u64; 5] = [
 /// root.
 pub const NUMBERS_ARE_PRIME: [bool; 5] = [true, true, true, true, false];
 
-/// The numbers of the `ProcessPoolExecutor` example of the threading lecture, in its order
+/// The numbers of the Python `ProcessPoolExecutor` example (its `PRIMES`), in its order
 /// (the first one appears twice there too).
 ///
 /// Their primality is in [`PRIMES_ARE_PRIME`], at the same index. Despite the name, one of
@@ -52,11 +53,11 @@ pub const PRIMES: [u64; 6] = [
 pub const PRIMES_ARE_PRIME: [bool; 6] = [true, true, true, true, true, false];
 
 /// A prime that keeps one core busy for a few seconds under [`is_prime`]: the "slow
-/// computation" the spinner lectures run while the spinner spins.
+/// computation" the spinner programs run while the spinner spins.
 ///
 /// Being prime, it makes trial division try every odd divisor up to its square root,
 /// about 7.2 · 10⁸ divisions. Measured in a release build on the course machine (a
-/// 2-core Intel Xeon server): **about 2.5 s**. Expect a different figure on other hardware.
+/// 2-core Intel Xeon server): **about 2.6 s**. Expect a different figure on other hardware.
 /// Primality checked independently with `sympy` in Python.
 pub const SPINNER_PRIME: u64 = 2_099_999_999_999_999_971;
 
@@ -70,7 +71,7 @@ pub const SPINNER_PRIME_QUICK: u64 = 29_999_999_999_999_989;
 
 /// Is `n` prime? Trial division by 2 and then by every odd number up to `isqrt(n)`.
 ///
-/// This is the form of the process-pool lecture. A prime costs about `isqrt(n) / 2`
+/// This is the form of the Python process-pool example. A prime costs about `isqrt(n) / 2`
 /// divisions, a composite stops at its smallest factor.
 ///
 /// ```
@@ -100,7 +101,7 @@ pub fn is_prime(n: u64) -> bool {
 
 /// Is `n` prime? Trial division by 2, by 3, and then by the numbers 6k − 1 and 6k + 1.
 ///
-/// This is the form of the threading lecture. Every prime above 3 is one more or one less
+/// This is the form of the Python threading examples. Every prime above 3 is one more or one less
 /// than a multiple of 6, so after 2 and 3 only those candidates need testing: a third of
 /// the numbers, instead of [`is_prime`]'s half.
 ///
@@ -120,7 +121,7 @@ pub fn is_prime_6k(n: u64) -> bool {
     if n.is_multiple_of(2) || n.is_multiple_of(3) {
         return false;
     }
-    // The lecture's loop runs while `i * i <= n`. For n close to `u64::MAX` that product
+    // The Python loop runs while `i * i <= n`. For n close to `u64::MAX` that product
     // overflows, so the same bound is written as `i <= isqrt(n)`, which cannot.
     let root = n.isqrt();
     let mut i = 5;
@@ -136,13 +137,13 @@ pub fn is_prime_6k(n: u64) -> bool {
 
 /// Sum of the primes `p` with `2 <= p <= n`, each tested with [`is_prime_6k`].
 ///
-/// This is the threading lecture's worker job (its `find_rand`): its three jobs,
+/// This is the worker job of the Python threading example (its `find_rand`): its three jobs,
 /// `n = 400_000, 500_000, 600_000`, sum to 6458901531, 9914236195 and 14071826345.
 ///
 /// # Panics
 ///
 /// If the sum does not fit in a `u64`, which first happens for `n` in the tens of billions —
-/// hours of trial division. The check is explicit, so it holds in release builds too.
+/// days of trial division. The check is explicit, so it holds in release builds too.
 ///
 /// ```
 /// use common::primes::sum_primes_upto;
@@ -308,7 +309,7 @@ mod tests {
     #[test]
     fn both_forms_work_at_the_top_of_u64() {
         // u64::MAX = 3 · 5 · 17 · 257 · 641 · 65537 · 6700417, and u64::MAX - 1 is even: quick
-        // answers, computed where the lecture's `i * i` bound would be at risk of overflow.
+        // answers, computed where the Python `i * i` bound would be at risk of overflow.
         for n in [u64::MAX, u64::MAX - 1, u64::MAX - 4] {
             assert!(!is_prime(n), "is_prime({n})");
             assert!(!is_prime_6k(n), "is_prime_6k({n})");
@@ -329,7 +330,7 @@ mod tests {
     }
 
     #[test]
-    fn sum_primes_upto_matches_the_threading_lecture() {
+    fn sum_primes_upto_matches_the_python_threading_example() {
         assert_eq!(sum_primes_upto(400_000), 6_458_901_531);
         assert_eq!(sum_primes_upto(500_000), 9_914_236_195);
         assert_eq!(sum_primes_upto(600_000), 14_071_826_345);

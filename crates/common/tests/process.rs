@@ -26,11 +26,14 @@ enum Response {
     Pid(u32),
 }
 
+/// One check: `Ok` or why it failed.
+type Scenario = fn() -> Result<(), String>;
+
 fn main() -> ExitCode {
     if let Some(role) = process::child_role() {
         return child_main(&role);
     }
-    let scenarios: [(&str, fn() -> Result<(), String>); 6] = [
+    let scenarios: [(&str, Scenario); 6] = [
         (
             "a child is another process and answers typed messages",
             round_trip,

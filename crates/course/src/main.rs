@@ -63,7 +63,11 @@ fn list(args: &[String]) -> Result<ExitCode, UsageError> {
     let options = Options::parse(args, &[])?;
     match options.section {
         Some(section) => print!("{}", section.menu()),
-        None => print!("{}", course::catalog()),
+        None => {
+            println!("Concurrency and parallelism in Rust: every program of the course.");
+            println!("Each runs with the command beneath it, from the repository's folder.\n");
+            print!("{}", course::catalog());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
