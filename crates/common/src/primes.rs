@@ -221,6 +221,7 @@ impl PrimeCheck {
         self.n
     }
 
+    // ANCHOR: advance
     /// Does at most `max_divisions` more trial divisions, then reports: `Some(answer)` once
     /// the answer is known (and on every later call), `None` while it is not.
     ///
@@ -245,6 +246,8 @@ impl PrimeCheck {
         }
         self.verdict
     }
+
+    // ANCHOR_END: advance
 
     /// How many trial divisions this check has done so far.
     pub fn divisions(&self) -> u64 {
