@@ -20,7 +20,7 @@ use common::primes::{SPINNER_PRIME, SPINNER_PRIME_QUICK};
 use common::report::Report;
 use common::term::{self, SpinnerArgs};
 use common::timeline::Timeline;
-use spinner_async::{Fix, Work, supervisor, yield_cost};
+use spinner_async::{Fix, Work, one_yield, supervisor, yield_cost};
 
 /// A spinner task on tokio's current-thread runtime, and what a CPU-bound call does to it.
 #[derive(Parser)]
@@ -122,34 +122,35 @@ fn explain(work: Work, frames: u64, elapsed: Duration, interval: Duration) -> St
 async fn compare(n: u64, json: bool) -> ExitCode {
     common::warn_if_debug!();
     let everies = [1_000_000, 100_000, 10_000, 1_000, 100];
-    let rows = yield_cost(n, &everies).await;
+    let rows = yield_cost(n, &everies, 3).await;
     let expected = common::primes::is_prime(n);
     let mut report = Report::new("spinner_async");
+    let baseline = rows[0].elapsed.as_secs_f64();
     for row in &rows {
         let variant = match row.every {
             None => "no yield".to_string(),
             Some(every) => format!("yield every {every}"),
         };
-        let baseline = rows[0].elapsed.as_secs_f64();
-        let extra_ns = (row.elapsed.as_secs_f64() - baseline) * 1e9;
-        let ns_per_yield = if row.yields > 0 {
-            extra_ns / row.yields as f64
-        } else {
-            0.0
-        };
+        let seconds = row.elapsed.as_secs_f64();
+        let overhead_pct = ((seconds / baseline - 1.0) * 1000.0).round() / 10.0;
         report
             .add(
                 "is_prime with yields",
                 &variant,
                 1,
-                row.elapsed.as_secs_f64(),
+                seconds,
                 row.prime == expected,
             )
             .extra("yields", row.yields)
-            .extra("ns_per_yield", (ns_per_yield * 10.0).round() / 10.0);
+            .extra("overhead_pct", overhead_pct);
     }
     if !json {
-        println!("Checking {n} on one thread, yielding to the runtime every N divisions:");
+        let per_yield = one_yield(1_000_000).await;
+        println!("Checking {n} on one thread, yielding to the runtime every N divisions");
+        println!(
+            "(fastest of 3 runs each; one yield_now() round trip alone costs {}):",
+            common::measure::fmt_duration(per_yield)
+        );
     }
     report.print(json);
     if report.all_ok() {
