@@ -161,7 +161,9 @@ where
     process: std::process::Child,
     /// `None` after [`Child::close`]: the child sees its channel close and ends.
     tx: Option<IpcSender<Req>>,
-    rx: IpcReceiver<Resp>,
+    /// `None` after [`Child::take_receiver`] moved it elsewhere (e.g. into an
+    /// `IpcReceiverSet`, to wait on many children at once).
+    rx: Option<IpcReceiver<Resp>>,
 }
 
 impl<Req, Resp> Child<Req, Resp>
@@ -233,7 +235,7 @@ where
             role: role.to_string(),
             process,
             tx: Some(tx),
-            rx,
+            rx: Some(rx),
         })
     }
 
@@ -256,7 +258,10 @@ where
     /// Waits for the child's next message. If the child's end closes instead, says why:
     /// a crash (with its exit status) or a normal return.
     pub fn recv(&mut self) -> Result<Resp, ProcessError> {
-        match self.rx.recv() {
+        let Some(rx) = &self.rx else {
+            return Err(self.receiver_taken());
+        };
+        match rx.recv() {
             Ok(message) => Ok(message),
             Err(IpcError::Disconnected) => Err(self.why_gone()),
             Err(e) => Err(ProcessError::Ipc(e.to_string())),
@@ -265,7 +270,10 @@ where
 
     /// Like [`Child::recv`], but gives up after `timeout`.
     pub fn recv_timeout(&mut self, timeout: Duration) -> Result<Resp, ProcessError> {
-        match self.rx.try_recv_timeout(timeout) {
+        let Some(rx) = &self.rx else {
+            return Err(self.receiver_taken());
+        };
+        match rx.try_recv_timeout(timeout) {
             Ok(message) => Ok(message),
             Err(TryRecvError::Empty) => Err(ProcessError::Timeout {
                 role: self.role.clone(),
@@ -274,6 +282,13 @@ where
             Err(TryRecvError::IpcError(IpcError::Disconnected)) => Err(self.why_gone()),
             Err(TryRecvError::IpcError(e)) => Err(ProcessError::Ipc(e.to_string())),
         }
+    }
+
+    /// Moves the receiving end out of the handle, so a parent can wait on many children at
+    /// once (an `IpcReceiverSet` tells which child answered, or whose channel closed).
+    /// Afterwards [`Child::recv`] fails; sending, joining and killing still work.
+    pub fn take_receiver(&mut self) -> Option<IpcReceiver<Resp>> {
+        self.rx.take()
     }
 
     /// Closes our sender: a child that loops on `recv` sees the channel close and ends.
@@ -316,8 +331,14 @@ where
         }
     }
 
-    /// The child's end closed: wait briefly for its exit status to tell a crash from a return.
-    fn why_gone(&mut self) -> ProcessError {
+    fn receiver_taken(&self) -> ProcessError {
+        ProcessError::Ipc(format!("the receiver of child '{}' was moved elsewhere", self.role))
+    }
+
+    /// The child's end closed: waits briefly for its exit status and says why it is gone,
+    /// a crash ([`ProcessError::Crashed`], with its status) or a normal return
+    /// ([`ProcessError::Disconnected`]).
+    pub fn why_gone(&mut self) -> ProcessError {
         let deadline = Instant::now() + Duration::from_secs(2);
         while Instant::now() < deadline {
             match self.process.try_wait() {

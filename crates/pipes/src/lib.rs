@@ -1,0 +1,9 @@
+//! Lecture 1: processes, pipes and messages between address spaces.
+//!
+//! (module overview being written)
+
+pub mod latency;
+pub mod manager;
+pub mod objects;
+pub mod pool;
+pub mod raw;
