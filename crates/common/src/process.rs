@@ -181,10 +181,8 @@ where
     /// stdout, extra arguments after the hidden ones).
     pub fn spawn_with(role: &str, adjust: impl FnOnce(&mut Command)) -> Result<Self, ProcessError> {
         let (server, name) = IpcOneShotServer::<Hello<Req, Resp>>::new()?;
-        let mut command = Command::new(std::env::current_exe()?);
-        command.args([ROLE_FLAG, role, SERVER_FLAG, &name]);
-        command.stdin(Stdio::null());
-        die_with_parent(&mut command);
+        let mut command = child_command(role)?;
+        command.args([SERVER_FLAG, &name]);
         adjust(&mut command);
         let mut process = command.spawn()?;
 
@@ -332,7 +330,10 @@ where
     }
 
     fn receiver_taken(&self) -> ProcessError {
-        ProcessError::Ipc(format!("the receiver of child '{}' was moved elsewhere", self.role))
+        ProcessError::Ipc(format!(
+            "the receiver of child '{}' was moved elsewhere",
+            self.role
+        ))
     }
 
     /// The child's end closed: waits briefly for its exit status and says why it is gone,
@@ -419,8 +420,38 @@ fn die_with_parent(command: &mut Command) {
     let _ = command;
 }
 
-/// The role this process was started in, if it is a child started by [`Child::spawn`].
-/// Call it first thing in `main`, before parsing flags.
+/// This program, ready to be started again as a child in `role`: the hidden role argument,
+/// stdin closed (`Stdio::null()`), and on Linux death with its parent. Nothing is spawned
+/// yet and no channel is made.
+///
+/// [`Child::spawn`] builds on it and adds the ipc-channel bootstrap. Use it directly for a
+/// child that talks over plain stdin/stdout instead: set the pipes you need, then spawn.
+/// In the child, [`child_role`] returns `role` as usual.
+///
+/// ```no_run
+/// use std::io::{BufRead, BufReader, Write};
+/// use std::process::Stdio;
+///
+/// let mut command = common::process::child_command("echo")?;
+/// command.stdin(Stdio::piped()).stdout(Stdio::piped());
+/// let mut child = command.spawn()?;
+/// writeln!(child.stdin.as_mut().unwrap(), "hello")?;
+/// let mut reply = String::new();
+/// BufReader::new(child.stdout.take().unwrap()).read_line(&mut reply)?;
+/// drop(child.stdin.take()); // end of input: the child's read loop ends
+/// child.wait()?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn child_command(role: &str) -> io::Result<Command> {
+    let mut command = Command::new(std::env::current_exe()?);
+    command.args([ROLE_FLAG, role]);
+    command.stdin(Stdio::null());
+    die_with_parent(&mut command);
+    Ok(command)
+}
+
+/// The role this process was started in, if it is a child started by [`Child::spawn`] or
+/// [`child_command`]. Call it first thing in `main`, before parsing flags.
 pub fn child_role() -> Option<String> {
     flag_value(ROLE_FLAG)
 }

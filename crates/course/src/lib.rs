@@ -77,69 +77,162 @@ pub struct Exercise {
 /// Where the slides' sources live, relative to the workspace root.
 pub const SLIDES_SRC: &str = "slides/src";
 
-static SECTIONS: &[Section] = &[Section {
-    number: 0,
-    title: "Hello, concurrency: the spinners",
-    crates: &[
-        "spinner_thread",
-        "spinner_proc",
-        "spinner_async",
-        "spinner_async_std",
-    ],
-    slide: "00-hello/index.md",
-    programs: &[
-        Program {
-            package: "spinner_thread",
-            bin: "spinner_thread",
-            lesson: "a spinner thread animates while the main thread blocks for 2 s, then prints \"Answer: 42\"",
-            variants: &[],
-            bench: None,
-        },
-        Program {
-            package: "spinner_proc",
-            bin: "spinner_proc",
-            lesson: "the spinner runs in a child process (this binary, re-executed) and is stopped by a message, not a kill",
-            variants: &[],
-            bench: None,
-        },
-        Program {
+static SECTIONS: &[Section] = &[
+    Section {
+        number: 0,
+        title: "Hello, concurrency: the spinners",
+        crates: &[
+            "spinner_thread",
+            "spinner_proc",
+            "spinner_async",
+            "spinner_async_std",
+        ],
+        slide: "00-hello/index.md",
+        programs: &[
+            Program {
+                package: "spinner_thread",
+                bin: "spinner_thread",
+                lesson: "a spinner thread animates while the main thread blocks for 2 s, then prints \"Answer: 42\"",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "spinner_proc",
+                bin: "spinner_proc",
+                lesson: "the spinner runs in a child process (this binary, re-executed) and is stopped by a message, not a kill",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "spinner_async",
+                bin: "spinner_async",
+                lesson: "the spinner is a tokio task; slow() awaits a 2 s sleep, then the spinner is cancelled",
+                variants: &[
+                    Variant {
+                        args: "--blocking",
+                        lesson: "a CPU-bound is_prime inside the task freezes the spinner (frames ≈ 0)",
+                    },
+                    Variant {
+                        args: "--blocking --fix spawn-blocking",
+                        lesson: "the prime check moves to tokio's blocking pool and the spinner turns again",
+                    },
+                    Variant {
+                        args: "--blocking --fix yield-now",
+                        lesson: "the prime check yields to the runtime every N divisions and the spinner turns again",
+                    },
+                    Variant {
+                        args: "--compare",
+                        lesson: "what yielding every N divisions costs, as a table of N against time",
+                    },
+                ],
+                bench: Some("--compare"),
+            },
+            Program {
+                package: "spinner_async_std",
+                bin: "spinner_async_std",
+                lesson: "the same program on async-std (discontinued upstream), with the smol spelling alongside",
+                variants: &[],
+                bench: None,
+            },
+        ],
+        exercises: &[Exercise {
             package: "spinner_async",
-            bin: "spinner_async",
-            lesson: "the spinner is a tokio task; slow() awaits a 2 s sleep, then the spinner is cancelled",
-            variants: &[
-                Variant {
-                    args: "--blocking",
-                    lesson: "a CPU-bound is_prime inside the task freezes the spinner (frames ≈ 0)",
-                },
-                Variant {
-                    args: "--blocking --fix spawn-blocking",
-                    lesson: "the prime check moves to tokio's blocking pool and the spinner turns again",
-                },
-                Variant {
-                    args: "--blocking --fix yield-now",
-                    lesson: "the prime check yields to the runtime every N divisions and the spinner turns again",
-                },
-                Variant {
-                    args: "--compare",
-                    lesson: "what yielding every N divisions costs, as a table of N against time",
-                },
-            ],
-            bench: Some("--compare"),
-        },
-        Program {
-            package: "spinner_async_std",
-            bin: "spinner_async_std",
-            lesson: "the same program on async-std (discontinued upstream), with the smol spelling alongside",
-            variants: &[],
-            bench: None,
-        },
-    ],
-    exercises: &[Exercise {
-        package: "spinner_async",
-        example: "spinner_select",
-        task: "stop the async spinner with a message (select! on a oneshot) instead of cancelling it",
-    }],
-}];
+            example: "spinner_select",
+            task: "stop the async spinner with a message (select! on a oneshot) instead of cancelling it",
+        }],
+    },
+    Section {
+        number: 1,
+        title: "Processes and pipes",
+        crates: &["pipes"],
+        slide: "01-pipes/index.md",
+        programs: &[
+            Program {
+                package: "pipes",
+                bin: "pipe_worker",
+                lesson: "parent and a child process exchange 10 commands and replies over a typed ipc-channel pair; the pids differ",
+                variants: &[Variant {
+                    args: "--bench",
+                    lesson: "round-trip latency of one small message: ipc-channel vs an OS pipe vs a crossbeam channel, pinned and not",
+                }],
+                bench: Some("--bench"),
+            },
+            Program {
+                package: "pipes",
+                bin: "pipe_raw",
+                lesson: "the same dialogue over the child's stdin and stdout, one line per message: what ipc-channel adds",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "pipes",
+                bin: "send_objects",
+                lesson: "a typed value [42, None, 'hello'] crosses the process boundary by serde; an Rc or a closure does not compile",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "pipes",
+                bin: "doubler",
+                lesson: "five child processes each double a number and report their pid and name",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "pipes",
+                bin: "process_lock",
+                lesson: "a file lock works across processes: the children's lines never interleave",
+                variants: &[Variant {
+                    args: "--no-lock",
+                    lesson: "without the lock the children's lines interleave mid-line",
+                }],
+                bench: None,
+            },
+            Program {
+                package: "pipes",
+                bin: "creator_consumer",
+                lesson: "a creator and a consumer process joined by one channel; the sentinel ends the consumer; nothing is lost",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "pipes",
+                bin: "manager",
+                lesson: "a server process owns a dict and a list; children change them through request/response proxies",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "pipes",
+                bin: "prime_procs",
+                lesson: "a pool of worker processes checks seed 002's numbers, results as they finish, then `N checks in T s`",
+                variants: &[
+                    Variant {
+                        args: "--order largest-first",
+                        lesson: "hand out the longest job first: the last process to finish finishes sooner",
+                    },
+                    Variant {
+                        args: "--compare",
+                        lesson: "1 vs 2 worker processes on seed 002's numbers (bound ≈1.5×, Amdahl) and on a balanced set",
+                    },
+                ],
+                bench: Some("--compare"),
+            },
+            Program {
+                package: "pipes",
+                bin: "spawn_cost",
+                lesson: "spawning and joining 100 processes vs 100 threads: the cost of one of each, and the ratio",
+                variants: &[],
+                bench: Some(""),
+            },
+        ],
+        exercises: &[Exercise {
+            package: "pipes",
+            example: "creator_two_consumers",
+            task: "make creator_consumer use two consumers and end both cleanly",
+        }],
+    },
+];
 
 /// Every section of the course, in lecture order.
 pub fn sections() -> &'static [Section] {

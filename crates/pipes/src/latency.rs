@@ -1,1 +1,434 @@
-//! (being written)
+//! How long one small message takes to go there and back: between two processes over
+//! ipc-channel, between two processes over an OS pipe, and between two threads over a
+//! crossbeam channel.
+//!
+//! Each measurement sends the numbers `0, 1, 2, …` one at a time to an echo on the other
+//! side and waits for each to come back before sending the next, so every round trip wakes
+//! the other side and then us. The reply must equal the request, or the row is marked not
+//! ok. Three figures per row: the median (a typical round trip), the mean (the total time
+//! shared out, which a few very slow round trips pull up), and the 99th percentile (how
+//! bad the slow ones get).
+//!
+//! Every transport runs twice: free to use all CPUs, then pinned to one. Unpinned, the
+//! echo usually runs on the *other* CPU. If that CPU went idle while it waited, waking it
+//! takes an inter-processor interrupt, and on a virtual machine the hypervisor has to
+//! deliver it to a virtual CPU it may have descheduled: tens of microseconds. crossbeam
+//! spins for a moment before it puts a thread to sleep, so most of its replies are caught
+//! in under a microsecond, and the ones that miss the spin pay that whole wake-up: look at
+//! its mean and p99. Pinned to one CPU, both sides take turns on the same core, and every
+//! hand-over is a plain context switch of a few microseconds, the same for all three
+//! transports: what is left is the cost of the transport itself.
+//!
+//! ```no_run
+//! // In a program whose `main` serves the two echo roles (see `pipe_worker`):
+//! let report = pipes::latency::bench(10_000);
+//! report.print(false);
+//! ```
+
+use std::io::{self, BufRead, BufReader, Write};
+use std::marker::PhantomData;
+use std::mem;
+use std::process::{ExitCode, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::process::{self, Child, ProcessError};
+use common::report::Report;
+use crossbeam::channel;
+
+/// The hidden role of a child that echoes numbers over its ipc-channel pair.
+pub const IPC_ECHO: &str = "ipc-echo";
+/// The hidden role of a child that echoes lines from its stdin to its stdout.
+pub const PIPE_ECHO: &str = "pipe-echo";
+
+/// Round trips done before timing starts: they fault in pages, fill caches, and let the
+/// scheduler settle, none of which is the cost of a message.
+const WARM_UP: u64 = 200;
+
+/// Serves either echo role; `None` for any other role. Call it first thing in `main`:
+///
+/// ```no_run
+/// use std::process::ExitCode;
+///
+/// fn main() -> ExitCode {
+///     if let Some(role) = common::process::child_role() {
+///         if let Some(exit) = pipes::latency::serve_echo(&role) {
+///             return exit;
+///         }
+///     }
+///     // … the parent's part …
+///     ExitCode::SUCCESS
+/// }
+/// ```
+pub fn serve_echo(role: &str) -> Option<ExitCode> {
+    let served = match role {
+        IPC_ECHO => serve_ipc_echo().map_err(|e| e.to_string()),
+        PIPE_ECHO => serve_pipe_echo().map_err(|e| e.to_string()),
+        _ => return None,
+    };
+    Some(match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{role}: {e}");
+            ExitCode::FAILURE
+        }
+    })
+}
+
+// ANCHOR: echoes
+/// Child side: send every number straight back, until the parent closes its sender.
+fn serve_ipc_echo() -> Result<(), ProcessError> {
+    let parent = process::connect_to_parent::<u64, u64>()?;
+    while let Ok(n) = parent.rx.recv() {
+        if parent.tx.send(n).is_err() {
+            break; // the parent is gone
+        }
+    }
+    Ok(())
+}
+
+/// Child side: copy each line of stdin to stdout, until stdin ends.
+fn serve_pipe_echo() -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    for line in io::stdin().lock().lines() {
+        writeln!(stdout, "{}", line?)?;
+        stdout.flush()?;
+    }
+    Ok(())
+}
+// ANCHOR_END: echoes
+
+/// The ways a message can travel, measured side by side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// Typed messages between two processes (`common::process::Child`).
+    IpcChannel,
+    /// Lines of text through a child's stdin and stdout.
+    OsPipe,
+    /// A crossbeam channel each way between two threads of one process.
+    Crossbeam,
+}
+
+impl Transport {
+    /// All transports, in the order the table lists them.
+    pub const ALL: [Transport; 3] = [
+        Transport::IpcChannel,
+        Transport::OsPipe,
+        Transport::Crossbeam,
+    ];
+
+    /// The name in the table's `variant` column.
+    pub fn label(self) -> &'static str {
+        match self {
+            Transport::IpcChannel => "ipc-channel, 2 processes",
+            Transport::OsPipe => "OS pipe, 2 processes",
+            Transport::Crossbeam => "crossbeam, 2 threads",
+        }
+    }
+}
+
+/// The timed round trips of one transport.
+#[derive(Debug, Clone)]
+pub struct Measurement {
+    /// One entry per timed round trip, sorted (shortest first).
+    pub sorted: Vec<Duration>,
+    /// Wall time of all the timed round trips together.
+    pub total: Duration,
+    /// Replies that differed from their request.
+    pub wrong: u64,
+}
+
+impl Measurement {
+    /// The round trip half of the others were faster than.
+    pub fn median(&self) -> Duration {
+        self.percentile(50.0)
+    }
+
+    /// The average round trip: the total time divided among them. Far above the median
+    /// when a few round trips were very slow.
+    pub fn mean(&self) -> Duration {
+        match u32::try_from(self.sorted.len()) {
+            Ok(0) | Err(_) => Duration::ZERO,
+            Ok(n) => self.total / n,
+        }
+    }
+
+    /// The round trip 99 % of the others were faster than.
+    pub fn p99(&self) -> Duration {
+        self.percentile(99.0)
+    }
+
+    /// The `p`-th percentile by the nearest-rank method (`p` in 0..=100).
+    pub fn percentile(&self, p: f64) -> Duration {
+        if self.sorted.is_empty() {
+            return Duration::ZERO;
+        }
+        let rank = (p / 100.0 * self.sorted.len() as f64).ceil() as usize;
+        self.sorted[rank.clamp(1, self.sorted.len()) - 1]
+    }
+}
+
+// ANCHOR: time_round_trips
+/// Times `round_trips` calls of `round_trip(n)`, each of which must return `n`.
+pub fn time_round_trips<E>(
+    round_trips: u64,
+    mut round_trip: impl FnMut(u64) -> Result<u64, E>,
+) -> Result<Measurement, E> {
+    for n in 0..WARM_UP {
+        round_trip(n)?;
+    }
+    let mut samples = Vec::with_capacity(round_trips as usize);
+    let mut wrong = 0;
+    let started = Instant::now();
+    for n in 0..round_trips {
+        let sent = Instant::now();
+        let reply = round_trip(n)?;
+        samples.push(sent.elapsed());
+        if reply != n {
+            wrong += 1;
+        }
+    }
+    let total = started.elapsed();
+    samples.sort_unstable();
+    Ok(Measurement {
+        sorted: samples,
+        total,
+        wrong,
+    })
+}
+// ANCHOR_END: time_round_trips
+
+// ANCHOR: transports
+/// Parent side over ipc-channel: send `n`, receive the echo.
+fn over_ipc_channel(round_trips: u64) -> Result<Measurement, ProcessError> {
+    let mut child = Child::<u64, u64>::spawn(IPC_ECHO)?;
+    let measured = time_round_trips(round_trips, |n| {
+        child.send(n)?;
+        child.recv()
+    })?;
+    child.join()?;
+    Ok(measured)
+}
+
+/// Parent side over a pipe: write `n` as a line into the child's stdin, read a line back.
+fn over_os_pipe(round_trips: u64) -> io::Result<Measurement> {
+    let mut command = process::child_command(PIPE_ECHO)?;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut to_child = child.stdin.take().expect("stdin was set to a pipe");
+    let mut from_child = BufReader::new(child.stdout.take().expect("stdout was set to a pipe"));
+    let mut line = String::new();
+    let measured = time_round_trips(round_trips, |n| {
+        writeln!(to_child, "{n}")?;
+        to_child.flush()?;
+        line.clear();
+        if from_child.read_line(&mut line)? == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the echo exited",
+            ));
+        }
+        line.trim_end().parse::<u64>().map_err(io::Error::other)
+    });
+    drop(to_child); // end of input: the echo's loop ends
+    let status = child.wait()?;
+    if !status.success() {
+        return Err(io::Error::other(format!("the echo ended with {status}")));
+    }
+    measured
+}
+
+/// Two threads, a crossbeam channel each way.
+fn over_crossbeam(round_trips: u64) -> Result<Measurement, channel::RecvError> {
+    let (to_echo, echo_rx) = channel::bounded::<u64>(1);
+    let (echo_tx, from_echo) = channel::bounded::<u64>(1);
+    thread::scope(|scope| {
+        scope.spawn(move || {
+            for n in echo_rx {
+                if echo_tx.send(n).is_err() {
+                    break;
+                }
+            }
+        });
+        let measured = time_round_trips(round_trips, |n| {
+            // A failed send means the echo thread is gone: no reply will ever come.
+            to_echo.send(n).map_err(|_| channel::RecvError)?;
+            from_echo.recv()
+        });
+        drop(to_echo); // the echo's loop ends, the scope joins it
+        measured
+    })
+}
+// ANCHOR_END: transports
+
+/// Measures one transport; an error becomes a message.
+pub fn measure(transport: Transport, round_trips: u64) -> Result<Measurement, String> {
+    match transport {
+        Transport::IpcChannel => over_ipc_channel(round_trips).map_err(|e| e.to_string()),
+        Transport::OsPipe => over_os_pipe(round_trips).map_err(|e| e.to_string()),
+        Transport::Crossbeam => over_crossbeam(round_trips).map_err(|e| e.to_string()),
+    }
+}
+
+// ANCHOR: pin
+/// While alive, the calling thread may run on one CPU only; dropping it restores the CPUs
+/// it had. Threads and processes started meanwhile inherit the restriction: a new thread
+/// copies its creator's CPU mask, and a child process keeps it across `fork` and `exec`.
+pub struct PinnedToOneCpu {
+    original: libc::cpu_set_t,
+    cpu: usize,
+    /// The pinning belongs to the thread that made it, and dropping the guard on another
+    /// thread would restore the wrong thread's mask: a raw pointer makes the guard `!Send`.
+    _this_thread: PhantomData<*const ()>,
+}
+
+impl PinnedToOneCpu {
+    /// Pins the calling thread to the first CPU it is allowed to use.
+    pub fn first_allowed() -> io::Result<PinnedToOneCpu> {
+        // Safety: a `cpu_set_t` is a plain bit array; all zeroes is the empty set.
+        let mut original: libc::cpu_set_t = unsafe { mem::zeroed() };
+        // Safety: `original` is a writable `cpu_set_t` and we pass its exact size; pid 0
+        // means the calling thread.
+        let rc =
+            unsafe { libc::sched_getaffinity(0, mem::size_of::<libc::cpu_set_t>(), &mut original) };
+        if rc != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // Safety: every index is below CPU_SETSIZE, the number of bits in the set.
+        let cpu = (0..libc::CPU_SETSIZE as usize)
+            .find(|&cpu| unsafe { libc::CPU_ISSET(cpu, &original) })
+            .ok_or_else(|| io::Error::other("this thread may run on no CPU at all"))?;
+        // Safety: as above, a zeroed set is empty, and `cpu` is below CPU_SETSIZE.
+        let mut only_one: libc::cpu_set_t = unsafe { mem::zeroed() };
+        unsafe { libc::CPU_SET(cpu, &mut only_one) };
+        set_affinity(&only_one)?;
+        Ok(PinnedToOneCpu {
+            original,
+            cpu,
+            _this_thread: PhantomData,
+        })
+    }
+
+    /// The CPU we are pinned to.
+    pub fn cpu(&self) -> usize {
+        self.cpu
+    }
+}
+
+impl Drop for PinnedToOneCpu {
+    fn drop(&mut self) {
+        // Restoring a mask the kernel gave us cannot fail; if it did, we would stay
+        // pinned, which is slower but not wrong.
+        let _ = set_affinity(&self.original);
+    }
+}
+// ANCHOR_END: pin
+
+fn set_affinity(set: &libc::cpu_set_t) -> io::Result<()> {
+    // Safety: `set` is a valid `cpu_set_t` of the size we pass; pid 0 is the calling thread.
+    let rc = unsafe { libc::sched_setaffinity(0, mem::size_of::<libc::cpu_set_t>(), set) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Runs every transport, unpinned and then pinned to one CPU, and reports each as a row:
+/// `seconds` for all round trips, `median_us` and `p99_us` for one, speedup against
+/// ipc-channel. Call it from the main thread: the children it starts are tied to the
+/// thread that spawns them (`common::process` explains why).
+pub fn bench(round_trips: u64) -> Report {
+    let mut report = Report::new("pipe_worker");
+    add_rows(&mut report, "round trip, unpinned", round_trips);
+    match PinnedToOneCpu::first_allowed() {
+        Ok(pinned) => {
+            let workload = format!("round trip, pinned to CPU {}", pinned.cpu());
+            add_rows(&mut report, &workload, round_trips);
+            drop(pinned);
+        }
+        Err(e) => eprintln!("could not pin to one CPU ({e}): pinned rows left out"),
+    }
+    report.baseline_variant(Transport::IpcChannel.label());
+    report
+}
+
+fn add_rows(report: &mut Report, workload: &str, round_trips: u64) {
+    for transport in Transport::ALL {
+        match measure(transport, round_trips) {
+            Ok(measured) => {
+                report
+                    .add(
+                        workload,
+                        transport.label(),
+                        2,
+                        measured.total.as_secs_f64(),
+                        measured.wrong == 0,
+                    )
+                    .extra("median_us", micros(measured.median()))
+                    .extra("mean_us", micros(measured.mean()))
+                    .extra("p99_us", micros(measured.p99()))
+                    .extra("round_trips", round_trips);
+            }
+            Err(e) => {
+                eprintln!("{}: {e}", transport.label());
+                report.add(workload, transport.label(), 2, f64::NAN, false);
+            }
+        }
+    }
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measurement(micros: impl IntoIterator<Item = u64>) -> Measurement {
+        let mut sorted: Vec<Duration> = micros.into_iter().map(Duration::from_micros).collect();
+        sorted.sort();
+        Measurement {
+            total: sorted.iter().sum(),
+            sorted,
+            wrong: 0,
+        }
+    }
+
+    #[test]
+    fn percentiles_by_nearest_rank() {
+        let m = measurement(1..=100);
+        assert_eq!(m.median(), Duration::from_micros(50));
+        assert_eq!(m.p99(), Duration::from_micros(99));
+        assert_eq!(m.percentile(100.0), Duration::from_micros(100));
+        assert_eq!(m.percentile(0.0), Duration::from_micros(1));
+        assert_eq!(measurement([]).median(), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_wrong_echo_is_counted() {
+        let m = time_round_trips(10, |n| Ok::<_, ()>(if n == 3 { 4 } else { n })).unwrap();
+        assert_eq!(m.wrong, 1);
+        assert_eq!(m.sorted.len(), 10);
+    }
+
+    #[test]
+    fn crossbeam_echo_between_threads_is_checked() {
+        let m = over_crossbeam(500).unwrap();
+        assert_eq!(m.wrong, 0);
+        assert_eq!(m.sorted.len(), 500);
+    }
+
+    #[test]
+    fn pinning_restricts_to_one_cpu_and_restores() {
+        let before = thread::available_parallelism().unwrap().get();
+        {
+            let _pinned = PinnedToOneCpu::first_allowed().unwrap();
+            assert_eq!(thread::available_parallelism().unwrap().get(), 1);
+        }
+        assert_eq!(thread::available_parallelism().unwrap().get(), before);
+    }
+}

@@ -1,0 +1,142 @@
+//! A manager: a server process owns a dict and a list; other processes change them
+//! through proxies.
+//!
+//! As in the Python original, the parent starts a manager (a server process), makes a dict
+//! and a list `0..10` in it, and starts a worker process with proxies for both. The worker
+//! runs `f(d, l)`: `d[1] = '1'`, `d['2'] = 2`, `d[0.25] = None`, `l.reverse()`. Every one
+//! of those is a request sent to the server and answered by it; the worker's memory never
+//! holds the dict. When the worker has finished, the parent asks the server for both and
+//! prints them.
+//!
+//!     cargo run -p pipes --bin manager
+//!     cargo run -p pipes --bin manager -- --workers 3
+//!
+//! What to look for: three different pids (parent, server, worker); then Python's two
+//! lines, `{1: '1', '2': 2, 0.25: None}` and `[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]`. With
+//! `--workers 3`, workers 2 and 3 run at the same time as worker 1 and each sets a key of
+//! its own (`'Process-2': 2`, …): all keys arrive, because the server takes the requests
+//! one at a time (the order of the keys may change from run to run).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use common::process::{self, Child};
+use pipes::manager::{self, DictProxy, Key, ListProxy, ManagerProcess, Value};
+use serde::{Deserialize, Serialize};
+
+/// A server process owns a dict and a list; worker processes change them through proxies.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// How many worker processes; the first runs the seed's f(d, l), the others set a key each.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
+    workers: u32,
+}
+
+/// The hidden role of a worker process.
+const WORKER: &str = "worker";
+
+/// What the parent hands a worker: who it is, and the two proxies (Python's `args=(d, l)`).
+#[derive(Debug, Serialize, Deserialize)]
+struct WorkerStart {
+    number: u32,
+    dict: DictProxy,
+    list: ListProxy,
+}
+
+// ANCHOR: f
+/// The seed's `f(d, l)`. Each line is a request to the server process and its answer.
+fn f(d: &DictProxy, l: &ListProxy) -> Result<(), manager::ProxyError> {
+    d.set(Key::Int(1), Value::Str("1".into()))?;
+    d.set(Key::Str("2".into()), Value::Int(2))?;
+    d.set(Key::Float(0.25), Value::None)?;
+    l.reverse()
+}
+// ANCHOR_END: f
+
+/// A worker process: worker 1 runs `f`; any other sets a key named after itself.
+fn worker() -> Result<(), Box<dyn std::error::Error>> {
+    let parent = process::connect_to_parent::<WorkerStart, ()>()?;
+    let Ok(start) = parent.rx.recv() else {
+        return Ok(()); // the parent is gone
+    };
+    if start.number == 1 {
+        f(&start.dict, &start.list)?;
+    } else {
+        let name = format!("Process-{}", start.number);
+        start
+            .dict
+            .set(Key::Str(name), Value::Int(i64::from(start.number)))?;
+    }
+    Ok(())
+}
+
+// ANCHOR: parent
+fn run(workers: u32) -> Result<(), Box<dyn std::error::Error>> {
+    let manager = ManagerProcess::start()?;
+    let d = manager.dict();
+    let l = manager.list();
+    l.extend((0..10).map(Value::Int).collect())?; // Python's manager.list(range(10))
+    println!(
+        "parent pid {}: the manager's server process (pid {}) holds the dict and the list",
+        std::process::id(),
+        manager.pid()
+    );
+
+    // Start every worker first, then hand each its own copies of the proxies, so that
+    // several workers send their requests at the same time. Then wait for all of them.
+    let mut children = Vec::new();
+    for number in 1..=workers {
+        let child = Child::<WorkerStart, ()>::spawn(WORKER)?;
+        println!(
+            "Process-{number} (pid {}) works through proxies",
+            child.pid()
+        );
+        children.push(child);
+    }
+    for (number, child) in (1..).zip(&children) {
+        child.send(WorkerStart {
+            number,
+            dict: d.clone(),
+            list: l.clone(),
+        })?;
+    }
+    for child in children {
+        child.join()?;
+    }
+
+    // Python's print(d), print(l): both ask the server, which still owns the data.
+    println!("{}", d.snapshot()?);
+    println!("{}", l.snapshot()?);
+    let handled = manager.shutdown()?;
+    println!("the server process answered {handled} requests, one at a time");
+    Ok(())
+}
+// ANCHOR_END: parent
+
+fn main() -> ExitCode {
+    // A child runs its part and stops, before any flag is parsed.
+    let child: Option<Result<(), Box<dyn std::error::Error>>> =
+        match process::child_role().as_deref() {
+            Some(manager::SERVER_ROLE) => Some(manager::serve_in_child().map_err(Into::into)),
+            Some(WORKER) => Some(worker()),
+            _ => None,
+        };
+    if let Some(result) = child {
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("child process: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let args = Args::parse();
+    match run(args.workers) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
