@@ -24,7 +24,7 @@ use spinner_async::{Fix, Work, one_yield, supervisor, yield_cost};
 
 /// A spinner task on tokio's current-thread runtime, and what a CPU-bound call does to it.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     spinner: SpinnerArgs,

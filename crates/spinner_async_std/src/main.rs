@@ -21,7 +21,7 @@ use common::timeline::Timeline;
 
 /// The async spinner on async-std (discontinued upstream; see smol).
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     spinner: SpinnerArgs,

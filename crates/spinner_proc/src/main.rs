@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 /// A spinner in a child process animates while the parent blocks in slow().
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     spinner: SpinnerArgs,

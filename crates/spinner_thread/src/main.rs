@@ -22,7 +22,7 @@ use common::timeline::Timeline;
 
 /// A spinner thread animates while the main thread blocks in slow().
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version)]
 struct Args {
     #[command(flatten)]
     spinner: SpinnerArgs,
