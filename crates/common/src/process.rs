@@ -495,3 +495,59 @@ where
         tx: resp_tx,
     })
 }
+
+/// Is process `pid` running? A zombie (ended, waiting for its parent to reap it) counts as
+/// gone. Linux only: reads `/proc/<pid>/stat`. The lessons use it to check that no child
+/// outlives its parent.
+pub fn is_alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state is the first field after the ")" that ends the command name.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X'])),
+        Err(_) => false,
+    }
+}
+
+/// The pids of the children of process `pid`, gathered from each of its threads'
+/// `/proc/<pid>/task/<tid>/children` lists (Linux only; empty if `pid` is gone).
+pub fn children_of(pid: u32) -> Vec<u32> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
+        .flat_map(|list| {
+            list.split_whitespace()
+                .filter_map(|child| child.parse().ok())
+                .collect::<Vec<u32>>()
+        })
+        .collect()
+}
+
+/// One named check of a test program that is its own child process (a `harness = false`
+/// test: libtest would reject the hidden role arguments): `Ok`, or why it failed.
+pub type Scenario = fn() -> Result<(), String>;
+
+/// Runs each scenario in turn, prints `test <name> ... ok` or `... FAILED: <why>` and then
+/// `N passed, M failed`, the closing line CI reads. Fails if any scenario failed.
+pub fn run_scenarios(scenarios: &[(&str, Scenario)]) -> std::process::ExitCode {
+    let mut failed = 0;
+    for (name, scenario) in scenarios {
+        match scenario() {
+            Ok(()) => println!("test {name} ... ok"),
+            Err(why) => {
+                failed += 1;
+                println!("test {name} ... FAILED: {why}");
+            }
+        }
+    }
+    println!();
+    println!("{} passed, {failed} failed", scenarios.len() - failed);
+    if failed == 0 {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    }
+}

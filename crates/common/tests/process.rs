@@ -26,14 +26,11 @@ enum Response {
     Pid(u32),
 }
 
-/// One check: `Ok` or why it failed.
-type Scenario = fn() -> Result<(), String>;
-
 fn main() -> ExitCode {
     if let Some(role) = process::child_role() {
         return child_main(&role);
     }
-    let scenarios: [(&str, Scenario); 6] = [
+    let scenarios: [(&str, process::Scenario); 6] = [
         (
             "a child is another process and answers typed messages",
             round_trip,
@@ -59,23 +56,7 @@ fn main() -> ExitCode {
             dies_with_parent,
         ),
     ];
-    let mut failed = 0;
-    for (name, scenario) in scenarios {
-        match scenario() {
-            Ok(()) => println!("test {name} ... ok"),
-            Err(why) => {
-                failed += 1;
-                println!("test {name} ... FAILED: {why}");
-            }
-        }
-    }
-    println!();
-    println!("{} passed, {failed} failed", scenarios.len() - failed);
-    if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    process::run_scenarios(&scenarios)
 }
 
 /// The child's part: serve requests until the channel closes.
@@ -188,12 +169,12 @@ fn dies_with_parent() -> Result<(), String> {
         return Err("middle did not report its child".into());
     };
     check(
-        is_alive(grandchild),
+        process::is_alive(grandchild),
         "grandchild not running before the kill",
     )?;
     middle.kill().map_err(|e| e.to_string())?;
     let killed_at = Instant::now();
-    while is_alive(grandchild) {
+    while process::is_alive(grandchild) {
         if killed_at.elapsed() > Duration::from_secs(1) {
             let _ = kill(grandchild);
             return Err(format!(
@@ -209,15 +190,4 @@ fn kill(pid: u32) -> Result<(), String> {
     // Safety: sending a signal to a pid is a plain system call.
     let rc = unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
     check(rc == 0, format!("kill({pid}) failed"))
-}
-
-/// A process is alive if it exists and is not a zombie waiting to be reaped.
-fn is_alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        // The state is the first field after the ")" that ends the command name.
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X'])),
-        Err(_) => false,
-    }
 }

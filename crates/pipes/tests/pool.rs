@@ -46,9 +46,6 @@ enum Out {
     Released(bool),
 }
 
-/// One check: `Ok` or why it failed.
-type Scenario = fn() -> Result<(), String>;
-
 fn main() -> ExitCode {
     if let Some(role) = process::child_role() {
         assert_eq!(role, WORKER, "unknown role");
@@ -70,7 +67,7 @@ fn main() -> ExitCode {
         eprintln!("the pool tests hung for {:?}: giving up", 6 * PATIENCE);
         std::process::exit(1);
     });
-    let scenarios: [(&str, Scenario); 8] = [
+    let scenarios: [(&str, process::Scenario); 8] = [
         (
             "every job's result arrives exactly once, with the right value",
             every_result_once,
@@ -104,23 +101,7 @@ fn main() -> ExitCode {
             drop_leaves_no_children,
         ),
     ];
-    let mut failed = 0;
-    for (name, scenario) in scenarios {
-        match scenario() {
-            Ok(()) => println!("test {name} ... ok"),
-            Err(why) => {
-                failed += 1;
-                println!("test {name} ... FAILED: {why}");
-            }
-        }
-    }
-    println!();
-    println!("{} passed, {failed} failed", scenarios.len() - failed);
-    if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    process::run_scenarios(&scenarios)
 }
 
 /// The worker's part: one job in, one answer out.
@@ -413,15 +394,19 @@ fn drop_leaves_no_children() -> Result<(), String> {
         "jobs failed",
     )?;
     check(
-        pids.iter().all(|pid| children().contains(pid)),
+        pids.iter()
+            .all(|pid| process::children_of(std::process::id()).contains(pid)),
         "the workers are not our children",
     )?;
     drop(pool);
     // Dropping closed the channels and waited: no process left, not even a zombie.
     for pid in &pids {
-        check(!is_alive(*pid), format!("worker {pid} outlived its pool"))?;
         check(
-            !children().contains(pid),
+            !process::is_alive(*pid),
+            format!("worker {pid} outlived its pool"),
+        )?;
+        check(
+            !process::children_of(std::process::id()).contains(pid),
             format!("worker {pid} is still our child"),
         )?;
     }
@@ -444,7 +429,7 @@ fn read_pid_when_written(path: &Path) -> Result<u32, String> {
 
 fn wait_until_gone(pid: u32) -> Result<(), String> {
     let deadline = Instant::now() + PATIENCE;
-    while is_alive(pid) {
+    while process::is_alive(pid) {
         if Instant::now() > deadline {
             return Err(format!("{pid} still alive after SIGKILL"));
         }
@@ -457,31 +442,4 @@ fn kill(pid: u32) -> Result<(), String> {
     // Safety: sending a signal to a pid is a plain system call.
     let rc = unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
     check(rc == 0, format!("kill({pid}) failed"))
-}
-
-/// A process is alive if it exists and is not a zombie waiting to be reaped.
-fn is_alive(pid: u32) -> bool {
-    match fs::read_to_string(format!("/proc/{pid}/stat")) {
-        // The state is the first field after the ")" that ends the command name.
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X'])),
-        Err(_) => false,
-    }
-}
-
-/// The pids of this process's children, from every thread's `children` list.
-fn children() -> Vec<u32> {
-    let Ok(tasks) = fs::read_dir("/proc/self/task") else {
-        return Vec::new();
-    };
-    tasks
-        .flatten()
-        .filter_map(|task| fs::read_to_string(task.path().join("children")).ok())
-        .flat_map(|list| {
-            list.split_whitespace()
-                .filter_map(|pid| pid.parse().ok())
-                .collect::<Vec<u32>>()
-        })
-        .collect()
 }

@@ -187,7 +187,7 @@ fn killing_the_parent_ends_its_workers() {
     // Wait until both workers are busy checking (state R: running or runnable).
     let deadline = Instant::now() + Duration::from_secs(10);
     let workers = loop {
-        let workers = children_of(parent.id());
+        let workers = common::process::children_of(parent.id());
         if workers.len() == 2 && workers.iter().all(|&pid| state(pid) == Some('R')) {
             break workers;
         }
@@ -201,7 +201,7 @@ fn killing_the_parent_ends_its_workers() {
     parent.kill().expect("SIGKILL the parent");
     parent.wait().expect("reap the parent");
     let killed_at = Instant::now();
-    while workers.iter().any(|&pid| is_alive(pid)) {
+    while workers.iter().any(|&pid| common::process::is_alive(pid)) {
         assert!(
             killed_at.elapsed() < Duration::from_secs(1),
             "workers {workers:?} outlived their parent by a second"
@@ -210,31 +210,10 @@ fn killing_the_parent_ends_its_workers() {
     }
 }
 
-/// The children of `pid`, from each of its threads' `children` lists.
-fn children_of(pid: u32) -> Vec<u32> {
-    let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
-        return Vec::new();
-    };
-    tasks
-        .flatten()
-        .filter_map(|task| fs::read_to_string(task.path().join("children")).ok())
-        .flat_map(|list| {
-            list.split_whitespace()
-                .filter_map(|child| child.parse().ok())
-                .collect::<Vec<u32>>()
-        })
-        .collect()
-}
-
 /// The one-letter state of a process (`R`, `S`, `Z`, ...), if it exists.
 fn state(pid: u32) -> Option<char> {
     let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The state is the first field after the ")" that ends the command name.
     let (_, rest) = stat.rsplit_once(')')?;
     rest.trim_start().chars().next()
-}
-
-/// Alive means it exists and is not a zombie waiting to be reaped.
-fn is_alive(pid: u32) -> bool {
-    state(pid).is_some_and(|state| !matches!(state, 'Z' | 'X'))
 }

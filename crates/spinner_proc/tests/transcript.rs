@@ -44,11 +44,11 @@ fn child_dies_with_its_parent() {
         .read_line(&mut first)
         .unwrap();
     let (child, _) = pids(&first);
-    assert!(is_alive(child), "the spinner process runs");
+    assert!(common::process::is_alive(child), "the spinner process runs");
     parent.kill().unwrap();
     parent.wait().unwrap();
     let killed = Instant::now();
-    while is_alive(child) {
+    while common::process::is_alive(child) {
         assert!(
             killed.elapsed() < Duration::from_secs(1),
             "orphan spinner {child}"
@@ -69,12 +69,4 @@ fn pids(line: &str) -> (u32, u32) {
     };
     assert!(line.starts_with("spinner object: Child"), "{line}");
     (number_after("pid: "), number_after("parent: "))
-}
-
-/// Alive means: exists, and is not a zombie waiting to be reaped.
-fn is_alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-        stat.rsplit_once(')')
-            .is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X']))
-    })
 }
