@@ -551,3 +551,15 @@ pub fn run_scenarios(scenarios: &[(&str, Scenario)]) -> std::process::ExitCode {
         std::process::ExitCode::FAILURE
     }
 }
+
+/// How a program, or a child in its role, ends: success, or the error printed on stderr
+/// after `who` (`"worker: child 'x' crashed: …"`) and exit status 1.
+pub fn exit_code<E: fmt::Display>(who: &str, result: Result<(), E>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{who}: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -123,20 +123,8 @@ fn main() -> ExitCode {
             _ => None,
         };
     if let Some(result) = child {
-        return match result {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("child process: {e}");
-                ExitCode::FAILURE
-            }
-        };
+        return common::process::exit_code("child process", result);
     }
     let args = Args::parse();
-    match run(args.workers) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::process::exit_code("error", run(args.workers))
 }

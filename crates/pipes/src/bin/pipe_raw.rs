@@ -63,13 +63,10 @@ fn main() -> ExitCode {
     // In the child: answer lines on stdin until `quit`, and nothing else.
     if process::child_role().as_deref() == Some(raw::ROLE) {
         let settings = WorkerSettings::from_env();
-        return match raw::serve("Worker", io::stdin().lock(), io::stdout().lock(), settings) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("worker: {e}");
-                ExitCode::FAILURE
-            }
-        };
+        return common::process::exit_code(
+            "worker",
+            raw::serve("Worker", io::stdin().lock(), io::stdout().lock(), settings),
+        );
     }
     let args = Args::parse();
     let started = Instant::now();

@@ -172,13 +172,7 @@ fn worker(role: &str) -> ExitCode {
         eprintln!("prime_procs: unknown role {role}");
         return ExitCode::FAILURE;
     }
-    match pool::serve(primes::is_prime) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("prime worker: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::process::exit_code("prime worker", pool::serve(primes::is_prime))
 }
 // ANCHOR_END: worker
 

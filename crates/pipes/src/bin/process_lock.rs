@@ -158,20 +158,8 @@ fn report(windows: &[Window], no_lock: bool) {
 fn main() -> ExitCode {
     // A printer process runs its part and stops, before any flag is parsed.
     if process::child_role().as_deref() == Some(PRINTER) {
-        return match printer() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("printer process: {e}");
-                ExitCode::FAILURE
-            }
-        };
+        return common::process::exit_code("printer process", printer());
     }
     let args = Args::parse();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::process::exit_code("error", run(&args))
 }

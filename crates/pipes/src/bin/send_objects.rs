@@ -50,13 +50,7 @@ fn round_trip(list: Vec<Value>) -> Result<Vec<Value>, ProcessError> {
 
 fn main() -> ExitCode {
     if process::child_role().as_deref() == Some(objects::ECHO) {
-        return match objects::echo_in_child() {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("child: {e}");
-                ExitCode::FAILURE
-            }
-        };
+        return common::process::exit_code("child", objects::echo_in_child());
     }
     let args = Args::parse();
     let list = objects::mixed_list(args.number, &args.text);
