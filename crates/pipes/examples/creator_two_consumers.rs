@@ -171,13 +171,7 @@ fn main() -> ExitCode {
         _ => None,
     };
     if let Some(result) = child {
-        return match result {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("child process: {e}");
-                ExitCode::FAILURE
-            }
-        };
+        return common::process::exit_code("child process", result);
     }
     let args = Args::parse();
     let data = queue::data(args.items);

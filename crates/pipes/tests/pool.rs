@@ -53,13 +53,7 @@ fn main() -> ExitCode {
         std::panic::set_hook(Box::new(|info| {
             eprintln!("pool test worker {}: {info}", std::process::id());
         }));
-        return match pool::serve(work) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("pool test worker: {e}");
-                ExitCode::FAILURE
-            }
-        };
+        return common::process::exit_code("pool test worker", pool::serve(work));
     }
     // Every scenario has its own deadlines; this one catches a hang nothing else did.
     thread::spawn(|| {
