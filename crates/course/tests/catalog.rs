@@ -191,8 +191,7 @@ fn every_binary_in_the_workspace_is_in_the_catalog() {
             }
             // A section crate's `default-run` program is its menu, not a lesson: the next
             // test checks that it prints the menu.
-            let is_menu = package.binaries.len() > 1
-                && package.default_run.as_deref() == Some(binary.name.as_str());
+            let is_menu = package.default_run.as_deref() == Some(binary.name.as_str());
             if is_menu {
                 continue;
             }
