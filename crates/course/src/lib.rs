@@ -232,6 +232,71 @@ static SECTIONS: &[Section] = &[
             task: "make creator_consumer use two consumers and end both cleanly",
         }],
     },
+    Section {
+        number: 2,
+        title: "Threads and queues",
+        crates: &["queues"],
+        slide: "02-queues/index.md",
+        programs: &[
+            Program {
+                package: "queues",
+                bin: "three_workers",
+                lesson: "three threads sleeping 0.5/1.0/1.5 s per step overlap: the total is the slowest thread, not the sum",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "queues",
+                bin: "queue_kinds",
+                lesson: "the same inputs come out of Queue, LifoQueue, PriorityQueue and SimpleQueue in FIFO, LIFO, priority and FIFO order",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "queues",
+                bin: "producer_consumer",
+                lesson: "4 producers × 10 jobs, 3 consumers; join() returns after every task_done(), then Done; every job consumed once",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "queues",
+                bin: "copy_files",
+                lesson: "worker threads copy real files from a job queue; contents checked; output lines never torn",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "queues",
+                bin: "sum_primes",
+                lesson: "two threads sum primes up to 400000, 500000, 600000; results through a Mutex<Vec> like the seed's list_lock",
+                variants: &[Variant {
+                    args: "--via channel",
+                    lesson: "the same results sent back through a channel: no lock to share",
+                }],
+                bench: None,
+            },
+            Program {
+                package: "queues",
+                bin: "channels",
+                lesson: "std mpsc, crossbeam bounded, unbounded, zero-capacity and select!: when a send waits, and for whom",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "queues",
+                bin: "queue_throughput",
+                lesson: "messages per second: our Condvar queue (before and after), std mpsc, crossbeam bounded and unbounded",
+                variants: &[],
+                bench: Some(""),
+            },
+        ],
+        exercises: &[Exercise {
+            package: "queues",
+            example: "put_timeout",
+            task: "add put_timeout to the queue: a producer that gives up when the queue stays full",
+        }],
+    },
 ];
 
 /// Every section of the course, in lecture order.

@@ -1,0 +1,146 @@
+//! Seed 001's `find_rand`: two worker threads take numbers from a job queue and add up the
+//! primes up to each; the sums are gathered, sorted and printed.
+//!
+//! Two ways to gather the sums, side by side:
+//! - `--via lock` (the default): every worker pushes into one `Mutex<Vec<u64>>`, the
+//!   seed's `sum_primes_list` and its `list_lock` in one value;
+//! - `--via channel`: every worker sends its sums down a channel, and the main thread
+//!   collects them. Nothing is shared but the channel.
+//!
+//! Run it either way, or with numbers of your own:
+//!
+//!     cargo run -p queues --bin sum_primes
+//!     cargo run -p queues --bin sum_primes -- --via channel
+//!     cargo run -p queues --bin sum_primes -- --workers 3 1000 2000 3000
+//!
+//! What to look for: both ways print the seed's `[6458901531, 9914236195, 14071826345]`.
+//! The sums arrive in whatever order the workers finish, which is why the seed sorts them
+//! and so do we.
+
+use std::process::ExitCode;
+use std::sync::{Mutex, mpsc};
+use std::thread;
+use std::time::Instant;
+
+use clap::{Parser, ValueEnum};
+use common::primes::sum_primes_upto;
+use queues::Queue;
+
+/// Worker threads sum the primes up to each number from a job queue (seed 001's find_rand).
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// How the workers hand back their sums
+    #[arg(long, value_enum, default_value_t = Via::Lock)]
+    via: Via,
+
+    /// Worker threads
+    #[arg(long, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    workers: u32,
+
+    /// Sum the primes up to each of these numbers [default: 400000 500000 600000]
+    #[arg(value_name = "NUMBER",
+          value_parser = clap::value_parser!(u64).range(0..=10_000_000))]
+    numbers: Vec<u64>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Via {
+    /// Push into a `Mutex<Vec<u64>>` shared by the workers
+    Lock,
+    /// Send through a channel to the main thread
+    Channel,
+}
+
+/// The seed's `rand_list`.
+const SEED_NUMBERS: [u64; 3] = [400_000, 500_000, 600_000];
+
+/// The seed's printed answer for [`SEED_NUMBERS`], sorted.
+const SEED_SUMS: [u64; 3] = [6_458_901_531, 9_914_236_195, 14_071_826_345];
+
+/// A queue holding every number to sum, put before any worker starts.
+fn job_queue(numbers: &[u64]) -> Queue<u64> {
+    let jobs = Queue::new();
+    for &n in numbers {
+        jobs.put(n);
+    }
+    jobs
+}
+
+// ANCHOR: lock
+/// The seed's way: the workers push every sum into one shared list, under a lock.
+///
+/// The seed makes a `list_lock` but never takes it (CPython's `list.append` happens to be
+/// safe under the GIL). In Rust the list lives *inside* the `Mutex`: there is no way to
+/// reach it without locking, so the lock cannot be forgotten.
+fn via_lock(numbers: &[u64], workers: u32) -> Vec<u64> {
+    let jobs = job_queue(numbers);
+    let sums = Mutex::new(Vec::new());
+    thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                // Every job was queued before the workers started, so an empty queue
+                // means the work is over: `try_get` lets a worker stop there, where the
+                // seed's workers block for ever in `get()` and die as daemons.
+                while let Some(n) = jobs.try_get() {
+                    let sum = sum_primes_upto(n); // the long part: no lock held here
+                    sums.lock().expect("no worker panics").push(sum);
+                }
+            });
+        }
+    });
+    let mut sums = sums.into_inner().expect("no worker panics");
+    sums.sort();
+    sums
+}
+// ANCHOR_END: lock
+
+// ANCHOR: channel
+/// The other way: each worker sends its sums to the main thread, and shares nothing.
+fn via_channel(numbers: &[u64], workers: u32) -> Vec<u64> {
+    let jobs = job_queue(numbers);
+    let (tx, rx) = mpsc::channel();
+    let mut sums: Vec<u64> = thread::scope(|s| {
+        for _ in 0..workers {
+            let (jobs, tx) = (&jobs, tx.clone()); // one Sender per worker
+            s.spawn(move || {
+                while let Some(n) = jobs.try_get() {
+                    tx.send(sum_primes_upto(n))
+                        .expect("the main thread is receiving");
+                }
+            });
+        }
+        // The loop below ends when every Sender is gone: the workers' go when they
+        // return, and this one, the original, we drop now.
+        drop(tx);
+        rx.iter().collect()
+    });
+    sums.sort();
+    sums
+}
+// ANCHOR_END: channel
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let numbers = if args.numbers.is_empty() {
+        SEED_NUMBERS.to_vec()
+    } else {
+        args.numbers.clone()
+    };
+
+    let started = Instant::now();
+    let sums = match args.via {
+        Via::Lock => via_lock(&numbers, args.workers),
+        Via::Channel => via_channel(&numbers, args.workers),
+    };
+    let took = started.elapsed();
+
+    println!("{sums:?}");
+    println!("Execution time = {:.5}", took.as_secs_f64());
+    if numbers == SEED_NUMBERS && sums != SEED_SUMS {
+        eprintln!("error: the seed printed {SEED_SUMS:?}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,59 @@
+//! Runs `sum_primes`: worker threads sum the primes up to each number from a job queue.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sum_primes"))
+        .args(args)
+        .output()
+        .expect("the program runs")
+}
+
+fn first_line(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout.lines().next().unwrap_or_default().to_string()
+}
+
+/// Gathered under a lock or through a channel, the sums are the seed's, sorted.
+#[test]
+fn both_ways_print_the_seeds_answer() {
+    let seed = "[6458901531, 9914236195, 14071826345]";
+    assert_eq!(first_line(&run(&[])), seed);
+    assert_eq!(first_line(&run(&["--via", "lock"])), seed);
+    assert_eq!(first_line(&run(&["--via", "channel"])), seed);
+    // More workers than jobs: the spare ones find the queue empty and stop at once.
+    assert_eq!(
+        first_line(&run(&["--via", "channel", "--workers", "5"])),
+        seed
+    );
+    assert_eq!(first_line(&run(&["--via", "lock", "--workers", "1"])), seed);
+}
+
+/// Numbers of our own, given in no order, come back sorted by their sums.
+#[test]
+fn numbers_on_the_command_line() {
+    // 2+3+5+7 = 17; 2+3+5+7+11+13+17+19 = 77; no primes up to 1.
+    for via in ["lock", "channel"] {
+        let out = run(&["--via", via, "20", "1", "10"]);
+        assert_eq!(first_line(&out), "[0, 17, 77]", "{via}");
+    }
+}
+
+/// Nonsense flags are refused by clap with exit code 2.
+#[test]
+fn nonsense_flags_exit_with_2() {
+    for args in [
+        &["--via", "pipe"][..],
+        &["--workers", "0"],
+        &["-5"],
+        &["ten"],
+        &["100000001"],
+    ] {
+        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+    }
+}

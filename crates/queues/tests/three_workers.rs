@@ -1,0 +1,139 @@
+//! Runs `three_workers`: three threads sleep and print at their own pace, at the same time.
+
+use std::collections::BTreeMap;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_three_workers"))
+        .args(args)
+        .output()
+        .expect("the program runs")
+}
+
+/// `Thread-1: 2/4 - 0.101 s` into `("Thread-1", 2, 4, 0.101)`.
+fn parse(line: &str) -> Option<(&str, u32, u32, f64)> {
+    let (name, rest) = line.split_once(": ")?;
+    let (progress, time) = rest.split_once(" - ")?;
+    let (counter, n) = progress.split_once('/')?;
+    let seconds = time.strip_suffix(" s")?;
+    Some((
+        name,
+        counter.parse().ok()?,
+        n.parse().ok()?,
+        seconds.parse().ok()?,
+    ))
+}
+
+/// `total 0.6 s; the slowest thread alone takes 0.6 s; one after the other would take
+/// 1.2 s` into `(0.6, 0.6, 1.2)`.
+fn parse_summary(line: &str) -> Option<(f64, f64, f64)> {
+    let rest = line.strip_prefix("total ")?;
+    let (total, rest) = rest.split_once(" s; the slowest thread alone takes ")?;
+    let (slowest, rest) = rest.split_once(" s; one after the other would take ")?;
+    let sum = rest.strip_suffix(" s")?;
+    Some((
+        total.parse().ok()?,
+        slowest.parse().ok()?,
+        sum.parse().ok()?,
+    ))
+}
+
+/// Each thread prints its lines in order, the threads' lines are mixed together, and the
+/// whole run takes about as long as the slowest thread, not as the three in a row.
+///
+/// Delays here are 0.05, 0.1 and 0.15 s, four times each: the slowest thread needs 0.6 s,
+/// the three in a row 1.2 s. Running at the same time, the run takes 0.6 s and a little;
+/// the bound of 0.8 × 1.2 s leaves a third of a second for a busy machine.
+#[test]
+fn threads_overlap_and_total_is_the_slowest() {
+    let dir = std::env::temp_dir();
+    let svg = dir.join(format!("three_workers-test-{}.svg", std::process::id()));
+    let svg_arg = svg.to_str().expect("a UTF-8 temp path");
+    let out = run(&["--scale", "0.1", "--count", "4", "--timeline", svg_arg]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+
+    // Every thread: lines 1/4 … 4/4, in that order, at times that never go back.
+    let mut by_thread: BTreeMap<&str, Vec<(usize, u32, f64)>> = BTreeMap::new();
+    for (index, line) in lines.iter().enumerate() {
+        if let Some((name, counter, n, seconds)) = parse(line) {
+            assert_eq!(n, 4, "{line}");
+            by_thread
+                .entry(name)
+                .or_default()
+                .push((index, counter, seconds));
+        }
+    }
+    assert_eq!(
+        by_thread.keys().copied().collect::<Vec<_>>(),
+        ["Thread-1", "Thread-2", "Thread-3"],
+        "{stdout}"
+    );
+    for (name, printed) in &by_thread {
+        let counters: Vec<u32> = printed.iter().map(|&(_, counter, _)| counter).collect();
+        assert_eq!(counters, [1, 2, 3, 4], "{name}: {stdout}");
+        assert!(
+            printed.windows(2).all(|w| w[0].2 <= w[1].2),
+            "{name}: {stdout}"
+        );
+    }
+
+    // Interleaved: every thread has started printing before the slowest one finishes.
+    let slowest_last = by_thread["Thread-3"].last().unwrap().0;
+    for (name, printed) in &by_thread {
+        assert!(
+            printed[0].0 < slowest_last,
+            "{name} waited for Thread-3: {stdout}"
+        );
+    }
+
+    // The total: about the slowest thread, well under the three in a row.
+    let (total, slowest, one_after_another) = lines
+        .iter()
+        .find_map(|line| parse_summary(line))
+        .expect(&stdout);
+    assert_eq!((slowest, one_after_another), (0.6, 1.2), "{stdout}");
+    assert!(total >= slowest - 0.05, "{stdout}");
+    assert!(total < 0.8 * one_after_another, "{stdout}");
+
+    // The timeline: one row per thread.
+    let drawn = std::fs::read_to_string(&svg).expect("the timeline was written");
+    let _ = std::fs::remove_file(&svg);
+    assert!(drawn.contains("<svg"), "not an SVG");
+    for name in ["Thread-1", "Thread-2", "Thread-3"] {
+        assert!(drawn.contains(name), "no row for {name}");
+    }
+}
+
+/// At scale 1 and the default count, the summary promises the slide's figures. The run is
+/// not timed here: this only checks the arithmetic of the promise, with `--count 1` to
+/// keep it short (1.5 s).
+#[test]
+fn summary_names_the_slowest_thread_and_the_sum() {
+    let out = run(&["--scale", "1", "--count", "1"]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let summary = stdout.lines().last().expect(&stdout);
+    let (_, slowest, one_after_another) = parse_summary(summary).expect(&stdout);
+    assert_eq!((slowest, one_after_another), (1.5, 3.0), "{stdout}");
+}
+
+/// Nonsense flags are refused by clap with exit code 2.
+#[test]
+fn nonsense_flags_exit_with_2() {
+    for args in [
+        &["--count", "0"][..],
+        &["--scale", "0"],
+        &["--scale", "-1"],
+        &["--scale", "nan"],
+        &["--scale", "11"],
+        &["--workers", "3"],
+    ] {
+        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+    }
+}
