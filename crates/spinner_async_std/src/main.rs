@@ -50,13 +50,16 @@ async fn slow(seconds: Duration) -> u64 {
 // ANCHOR: supervisor
 async fn supervisor(args: &SpinnerArgs, timeline: &Timeline) -> (u64, u64) {
     let frames = Arc::new(AtomicU64::new(0));
-    let spinner = task::spawn(spin(
-        "thinking!",
-        args.interval(),
-        frames.clone(),
-        timeline.clone(),
-    ));
+    // async-std runs tasks on a pool of threads, so a spawned task may start at once. Like
+    // Python's create-then-start, ours waits for a go-ahead until it has been printed.
+    let (start, started) = async_std::channel::bounded::<()>(1);
+    let spin = spin("thinking!", args.interval(), frames.clone(), timeline.clone());
+    let spinner = task::spawn(async move {
+        let _ = started.recv().await;
+        spin.await
+    });
     println!("spinner object: {:?}", spinner.task());
+    let _ = start.send(()).await;
     let result = {
         let _busy = timeline.span("main task", "slow(): awaiting a sleep");
         slow(args.seconds).await

@@ -13,6 +13,7 @@
 //! and counts the frames it would have drawn: about 20 for 2 s at one every 100 ms.
 
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -58,11 +59,19 @@ fn slow(seconds: Duration) -> u64 {
 fn supervisor(args: &SpinnerArgs, timeline: &Timeline) -> (u64, u64) {
     let (done_tx, done_rx) = mpsc::channel();
     let (interval, spinner_timeline) = (args.interval(), timeline.clone());
+    // Python creates the thread, prints it, then calls `start()`. A Rust thread starts
+    // running at `spawn`, so ours first waits at a barrier until it has been printed.
+    let start = Arc::new(Barrier::new(2));
+    let spinner_start = Arc::clone(&start);
     let spinner = thread::Builder::new()
         .name("spinner".into())
-        .spawn(move || spin("thinking!", interval, done_rx, spinner_timeline))
+        .spawn(move || {
+            spinner_start.wait();
+            spin("thinking!", interval, done_rx, spinner_timeline)
+        })
         .expect("the OS refused to start a thread");
     println!("spinner object: {:?}", spinner.thread());
+    start.wait(); // Python's spinner.start()
     let result = {
         let _busy = timeline.span("main thread", "slow(): blocked");
         slow(args.seconds)
