@@ -53,7 +53,12 @@ async fn supervisor(args: &SpinnerArgs, timeline: &Timeline) -> (u64, u64) {
     // async-std runs tasks on a pool of threads, so a spawned task may start at once. Like
     // Python's create-then-start, ours waits for a go-ahead until it has been printed.
     let (start, started) = async_std::channel::bounded::<()>(1);
-    let spin = spin("thinking!", args.interval(), frames.clone(), timeline.clone());
+    let spin = spin(
+        "thinking!",
+        args.interval(),
+        frames.clone(),
+        timeline.clone(),
+    );
     let spinner = task::spawn(async move {
         let _ = started.recv().await;
         spin.await
