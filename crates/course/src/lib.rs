@@ -297,6 +297,105 @@ static SECTIONS: &[Section] = &[
             task: "add put_timeout to the queue: a producer that gives up when the queue stays full",
         }],
     },
+    Section {
+        number: 3,
+        title: "Pools and futures",
+        crates: &["pools", "cat_server"],
+        slide: "03-pools/index.md",
+        programs: &[
+            Program {
+                package: "cat_server",
+                bin: "cat_server",
+                lesson: "the course's offline internet: cat pictures and pages on 127.0.0.1, with injected latency and failures",
+                variants: &[Variant {
+                    args: "--port 8000 --delay-ms 100",
+                    lesson: "a fixed port and 100 ms of latency on every response, for curl or a browser",
+                }],
+                bench: None,
+            },
+            Program {
+                package: "pools",
+                bin: "thread_pool",
+                lesson: "a pool of 3 threads runs three sleeping workers; Done! only after all finish; total ≈ the slowest",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "pools",
+                bin: "futures_demo",
+                lesson: "a job's handle reports not done, then done, then its value",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "pools",
+                bin: "map_vs_as_completed",
+                lesson: "map yields in submission order, as_completed in finishing order, side by side",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "pools",
+                bin: "pool_deadlock",
+                lesson: "a job waiting on a job in a 1-worker pool, and a waits b waits a: both detected by a timeout, explained, fixed",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "pools",
+                bin: "default_workers",
+                lesson: "available_parallelism, Python's min(32, cpu + 4) and rayon's default, side by side",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "pools",
+                bin: "download",
+                lesson: "160 downloads from the cat server: sequential vs 5–30 threads vs processes; I/O-bound work scales with waiting workers",
+                variants: &[Variant {
+                    args: "--count 40 --workers 5,30",
+                    lesson: "a shorter run for a live demo",
+                }],
+                bench: Some(""),
+            },
+            Program {
+                package: "pools",
+                bin: "cpu_bound",
+                lesson: "hash chains and sums of squares: serial vs threads vs processes vs rayon; no GIL, so threads scale too",
+                variants: &[Variant {
+                    args: "--scale 10",
+                    lesson: "ten times the work: the process pool's start-up becomes a small share",
+                }],
+                bench: Some(""),
+            },
+            Program {
+                package: "pools",
+                bin: "prime_pool",
+                lesson: "seed 001's PRIMES checked by a thread pool, a process pool and rayon: the same answers",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "pools",
+                bin: "fetch_titles",
+                lesson: "worker threads take URLs from a queue, fetch pages from the cat server and print each <title>",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "pools",
+                bin: "url_errors",
+                lesson: "404, timeout, refused and dropped connections are reported per URL; the other URLs succeed",
+                variants: &[],
+                bench: None,
+            },
+        ],
+        exercises: &[Exercise {
+            package: "pools",
+            example: "imap_unordered",
+            task: "build Python's Pool.imap_unordered from submit and a channel",
+        }],
+    },
 ];
 
 /// Every section of the course, in lecture order.

@@ -1,0 +1,118 @@
+//! Seed 001's `executor._max_workers`: how many workers a pool gets when you do not say.
+//! Prints the CPUs this process may use, the defaults of Python's two executors computed
+//! from that count, and rayon's default, each with the reason behind it.
+//!
+//!     cargo run -p pools --bin default_workers
+//!     RAYON_NUM_THREADS=3 cargo run -p pools --bin default_workers
+//!     cargo run -p pools --bin default_workers -- --cpus 64
+//!
+//! What to look for: the thread pool for I/O gets more workers than there are CPUs (its
+//! threads spend their time waiting, not computing), the process pool and rayon exactly
+//! one per CPU (their workers compute, and a second worker per CPU would only take turns
+//! with the first). `--cpus 64` shows the cap of 32 on Python's rule. Setting
+//! `RAYON_NUM_THREADS` overrides rayon's default, and the program says so.
+
+use std::env;
+use std::thread;
+
+use clap::Parser;
+
+/// Default pool sizes: Python's two executors and rayon, side by side (seed 001).
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Pretend the machine has this many CPUs, to see what each rule gives there
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=4096))]
+    cpus: Option<u32>,
+}
+
+// ANCHOR: rules
+/// `ThreadPoolExecutor()` since Python 3.8: at least 5 threads for I/O-bound work, and no
+/// more than 32, so that a very large machine does not start hundreds of threads unasked.
+fn python_thread_pool_default(cpus: usize) -> usize {
+    (cpus + 4).min(32)
+}
+
+/// `ProcessPoolExecutor()`: one process per CPU.
+fn python_process_pool_default(cpus: usize) -> usize {
+    cpus
+}
+
+/// `RAYON_NUM_THREADS` as rayon reads it: a positive whole number, or nothing (rayon
+/// ignores 0 and anything that is not a number).
+fn rayon_num_threads_from_env() -> Option<usize> {
+    let value = env::var("RAYON_NUM_THREADS").ok()?;
+    value.parse().ok().filter(|&n| n > 0)
+}
+// ANCHOR_END: rules
+
+fn main() {
+    let args = Args::parse();
+
+    // ANCHOR: cpus
+    // The CPUs this process may run on: fewer than the machine has when a container or
+    // `taskset` limits it. Python's `os.process_cpu_count()` (3.13) is the same number.
+    let available = thread::available_parallelism().map_or(1, |n| n.get());
+    // ANCHOR_END: cpus
+    let cpus = match args.cpus {
+        Some(pretend) => {
+            println!("cpus: {pretend} (pretend, from --cpus; this machine has {available})");
+            pretend as usize
+        }
+        None => {
+            println!("cpus: {available} (available_parallelism: the CPUs this process may use)");
+            available
+        }
+    };
+
+    // ANCHOR: rayon
+    // rayon's global pool starts on first use, with RAYON_NUM_THREADS threads if that is
+    // set to a positive number, else one per CPU. `current_num_threads` starts it and asks.
+    let rayon_threads = match args.cpus {
+        None => rayon::current_num_threads(),
+        Some(_) => rayon_num_threads_from_env().unwrap_or(cpus),
+    };
+    // ANCHOR_END: rayon
+
+    println!();
+    println!(
+        "{:<28}{:>4}   min(32, {cpus} + 4): threads mostly wait for I/O, so more of them than CPUs keep the CPUs busy",
+        "Python ThreadPoolExecutor",
+        python_thread_pool_default(cpus)
+    );
+    println!(
+        "{:<28}{:>4}   one per CPU: processes compute, and a second one per CPU would only take turns",
+        "Python ProcessPoolExecutor",
+        python_process_pool_default(cpus)
+    );
+    let rayon_why = if rayon_num_threads_from_env().is_some() {
+        "RAYON_NUM_THREADS chose it, not the CPU count"
+    } else {
+        "one per CPU: rayon is for computing, like the process pool"
+    };
+    println!(
+        "{:<28}{:>4}   {rayon_why}",
+        "rayon current_num_threads", rayon_threads
+    );
+    println!(
+        "{:<28}{:>4}   ThreadPool::new(n) has no default: you decide",
+        "pools::ThreadPool", "-"
+    );
+
+    println!();
+    match env::var("RAYON_NUM_THREADS") {
+        Err(_) => println!("RAYON_NUM_THREADS is not set: rayon uses one thread per CPU"),
+        Ok(value) => match rayon_num_threads_from_env() {
+            Some(n) => println!(
+                "RAYON_NUM_THREADS={value} is set: rayon uses {n} threads, whatever the CPU count"
+            ),
+            None => println!(
+                "RAYON_NUM_THREADS={value} is set but is not a positive number: rayon ignores it"
+            ),
+        },
+    }
+    println!(
+        "Before Python 3.13 both executors counted with os.cpu_count(): every CPU of the machine, even ones this process may not use"
+    );
+}

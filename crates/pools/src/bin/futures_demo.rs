@@ -1,0 +1,108 @@
+//! Seed 001's first look at a future: submit a job that returns a message after a delay,
+//! ask the handle whether it is done (not yet), wait, ask again (yes), and take the result.
+//! Then the same with rayon, which has no handles: a channel holds the value, and a scope
+//! does the waiting.
+//!
+//!     cargo run -p pools --bin futures_demo
+//!     cargo run -p pools --bin futures_demo -- --seconds 2 --message bonjour
+//!
+//! What to look for: `done? false` straight after `submit` (the main thread did not wait),
+//! then `done? true` once it has, then the value. `submit` only queues the job; the handle
+//! is the promise of a result, and `result()` is where the caller waits for it.
+//!
+//! The seed sleeps a second longer than the job and hopes the job is over by then. Here
+//! the main thread waits on the handle itself, so the second answer is certain. The first
+//! one is made certain too: the job starts its delay only when the main thread says go,
+//! after asking — on a machine so busy that a whole delay passed between `submit` and the
+//! question, the job still could not have finished.
+
+use std::thread;
+use std::time::Duration;
+
+use clap::Parser;
+use crossbeam::channel::{self, Receiver};
+use pools::thread_pool::ThreadPool;
+
+/// submit → done? false → wait → done? true → result (seed 001).
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Seconds the job takes before it returns (the seed's 5)
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.5, value_parser = parse_seconds)]
+    seconds: f64,
+
+    /// What the job returns
+    #[arg(long, default_value = "hello")]
+    message: String,
+}
+
+/// Between 0 and 60 seconds: a demo, not a wait for ever.
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if (0.0..=60.0).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err("must be between 0 and 60".to_string())
+    }
+}
+
+// ANCHOR: job
+/// The seed's `return_after_5_secs`: waits for the go-ahead, sleeps, returns the message.
+fn return_after(go: Receiver<()>, delay: Duration, message: String) -> String {
+    // If the main thread is gone without saying go, there is nobody to answer: skip ahead.
+    let _ = go.recv();
+    thread::sleep(delay);
+    message
+}
+// ANCHOR_END: job
+
+fn main() {
+    let args = Args::parse();
+    let delay = Duration::from_secs_f64(args.seconds);
+
+    println!("-- our ThreadPool --");
+    // ANCHOR: ours
+    let pool = ThreadPool::new(3);
+    let (go, wait_for_go) = channel::bounded(1);
+    let message = args.message.clone();
+    let handle = pool.submit(move || return_after(wait_for_go, delay, message));
+    println!("done? {}", handle.is_done()); // false: the job is waiting for our go
+    go.send(()).expect("the job is waiting for it");
+    handle.wait(); // the seed's `sleep(6)`, without the guessing
+    println!("done? {}", handle.is_done()); // true
+    match handle.result() {
+        Ok(value) => println!("result: {value}"),
+        Err(panicked) => println!("error: {panicked}"),
+    }
+    // ANCHOR_END: ours
+
+    println!("-- rayon --");
+    // ANCHOR: rayon
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .expect("the system starts the threads");
+    // rayon's jobs return nothing: the job sends its value into a channel with room for
+    // one message, and the receiving end is our handle. A message in it means "done".
+    let (result_tx, result) = channel::bounded(1);
+    let (go, wait_for_go) = channel::bounded(1);
+    let message = args.message.clone();
+    // rayon waits for jobs with a scope, not with handles: `scope` returns only when every
+    // job spawned inside it has finished.
+    pool.scope(|scope| {
+        scope.spawn(move |_| {
+            let value = return_after(wait_for_go, delay, message);
+            result_tx
+                .send(value)
+                .expect("the receiver outlives the scope");
+        });
+        println!("done? {}", !result.is_empty()); // false: the job is waiting for our go
+        go.send(()).expect("the job is waiting for it");
+    });
+    println!("done? {}", !result.is_empty()); // true: the scope waited for the job
+    let value = result.recv().expect("the value is in the channel");
+    println!("result: {value}");
+    // ANCHOR_END: rayon
+}

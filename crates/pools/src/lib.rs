@@ -1,0 +1,15 @@
+//! Lecture 3: thread pools, process pools and futures; I/O-bound vs CPU-bound.
+//!
+//! The chapter takes an executor apart to see how it works, then uses ready-made ones:
+//!
+//! - [`thread_pool`]: a hand-built [`ThreadPool`](thread_pool::ThreadPool), one job channel
+//!   and N worker threads, whose [`JobHandle`](thread_pool::JobHandle) is Python's
+//!   `Future` (`done()`, `result()`), with `map` and `as_completed`. rayon's pool is shown
+//!   beside it in the programs;
+//! - [`cpu`]: CPU-bound work shared out serially, by threads, by processes and by rayon;
+//! - [`net`]: HTTP for the I/O-bound lessons, against the local cat server.
+//!
+//! `cargo run -p pools` lists the chapter's programs and how to run each one.
+pub mod cpu;
+pub mod net;
+pub mod thread_pool;
