@@ -16,8 +16,11 @@
 //! threads and rayon still halve it, but the process pool first spends milliseconds
 //! starting its workers (the `startup_s` column), a visible slice of so short a job.
 //! Multiply the work with `--scale 10` and the start-up fades into the noise: whether
-//! processes pay off depends on how much work each one gets. Every variant's answers are checked against the serial run before
-//! its time is shown; each variant runs 3 times (`--runs`) and the fastest run counts.
+//! processes pay off depends on how much work each one gets.
+//!
+//! Every variant's answers are checked against the serial run before its time is shown.
+//! The four variants take turns, 3 rounds of them (`--runs`), and each variant's fastest
+//! run counts.
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -45,7 +48,7 @@ struct Args {
     #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse_scale)]
     scale: f64,
 
-    /// Run each variant N times; the fastest run counts
+    /// Rounds: the four variants take turns N times; each one's fastest run counts
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=20))]
     runs: u16,
 
@@ -110,7 +113,10 @@ fn main() -> ExitCode {
     }
     report.print(args.json);
     if !args.json {
-        println!("Fastest of {} run(s) per variant.", args.runs);
+        println!(
+            "Fastest of {} run(s) per variant; the variants took turns.",
+            args.runs
+        );
         println!("startup_s: spawning the worker processes and waiting for each to connect;");
         println!("work_s: handing out the jobs and collecting the answers. seconds includes");
         println!("both, and closing the pool; the other variants' seconds include starting");
@@ -134,33 +140,49 @@ impl Args {
 }
 
 // ANCHOR: compare
-/// Runs one workload four ways and adds a row per variant to `report`. The serial run
-/// comes first: it is checked against the known answers (where there are some) and is
-/// then the reference every other variant must match. Each variant's line is printed
-/// only once its answers are checked.
+/// Runs one workload four ways and adds a row per variant to `report`.
+///
+/// The variants take turns: serial, threads, processes, rayon, then again, `--runs`
+/// times, and each keeps its fastest run. Taking turns matters on a shared machine: a
+/// few seconds when another program holds a core slow down whichever runs then, and
+/// if each variant ran all its runs in one go, one of them could get every slow second.
+///
+/// The first serial run is the reference: it is checked against the known answers (where
+/// there are some), and every run of every variant must give exactly its answers. A
+/// variant's line is printed only once its answers are checked.
 fn compare(workload: Workload, args: &Args, report: &mut Report) -> Result<(), Box<dyn Error>> {
     let jobs = workload.jobs(args.scale);
     // More workers than jobs would sit idle: every variant uses at most one per job.
     let workers = args.workers().min(jobs.len());
-    let (runs, json) = (usize::from(args.runs), args.json);
+    let json = args.json;
     if !json {
         println!("{}", describe(workload, &jobs, workers));
     }
 
-    let known = |answers: &[Answer]| {
-        answers.len() == jobs.len()
-            && jobs
-                .iter()
-                .zip(answers)
-                .all(|(job, answer)| job.known_answer().is_none_or(|known| known == *answer))
-    };
-    let (serial, serial_ok) = fastest(Variant::Serial, &jobs, workers, runs, known)?;
-    record(report, workload, Variant::Serial, &serial, serial_ok, json);
+    let reference = cpu::run_serial(&jobs);
+    let reference_ok = reference.len() == jobs.len()
+        && jobs
+            .iter()
+            .zip(&reference)
+            .all(|(job, answer)| job.known_answer().is_none_or(|known| known == *answer));
 
-    for variant in [Variant::Threads, Variant::Processes, Variant::Rayon] {
-        let same_as_serial = |answers: &[Answer]| answers == serial.answers;
-        let (timed, ok) = fastest(variant, &jobs, workers, runs, same_as_serial)?;
-        record(report, workload, variant, &timed, serial_ok && ok, json);
+    let mut best: [Option<Timed>; 4] = Default::default();
+    let mut ok = [reference_ok; 4];
+    for _ in 0..args.runs {
+        for (slot, variant) in Variant::ALL.into_iter().enumerate() {
+            let timed = variant.run(&jobs, workers)?;
+            ok[slot] &= timed.answers == reference;
+            if best[slot]
+                .as_ref()
+                .is_none_or(|best| timed.took < best.took)
+            {
+                best[slot] = Some(timed);
+            }
+        }
+    }
+    for ((variant, timed), ok) in Variant::ALL.into_iter().zip(best).zip(ok) {
+        let timed = timed.expect("clap asks for at least one run");
+        record(report, workload, variant, &timed, ok, json);
     }
     if !json {
         println!();
@@ -189,6 +211,14 @@ struct Timed {
 
 // ANCHOR: variants
 impl Variant {
+    /// The four, in the order they take turns and are listed.
+    const ALL: [Variant; 4] = [
+        Variant::Serial,
+        Variant::Threads,
+        Variant::Processes,
+        Variant::Rayon,
+    ];
+
     /// The name in the table and the JSON rows.
     fn name(self) -> &'static str {
         match self {
@@ -231,28 +261,6 @@ impl Variant {
     }
 }
 // ANCHOR_END: variants
-
-/// Runs `variant` `runs` times and keeps the fastest run: the others were slowed by
-/// something besides the work (another program, a cold cache). Its answers count as
-/// right only if every run's answers pass `check`.
-fn fastest(
-    variant: Variant,
-    jobs: &[Job],
-    workers: usize,
-    runs: usize,
-    check: impl Fn(&[Answer]) -> bool,
-) -> Result<(Timed, bool), Box<dyn Error>> {
-    let mut best: Option<Timed> = None;
-    let mut ok = true;
-    for _ in 0..runs {
-        let timed = variant.run(jobs, workers)?;
-        ok &= check(&timed.answers);
-        if best.as_ref().is_none_or(|best| timed.took < best.took) {
-            best = Some(timed);
-        }
-    }
-    Ok((best.expect("clap asks for at least one run"), ok))
-}
 
 /// Adds the row of a checked variant and, without `--json`, prints its line the way the
 /// Python scripts print theirs (`Duration 2.51 seconds`).
