@@ -17,7 +17,7 @@
 //!     curl "http://127.0.0.1:8000/pages/2?delay_ms=2000" # this one request waits 2 s
 //!
 //! Without `--port` the system picks a free port, printed on the first line. Ctrl-C stops
-//! the server gracefully and prints what it served.
+//! the server gracefully and prints what it served; `--seconds N` stops it by itself.
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -41,6 +41,9 @@ struct Args {
     /// Number of pages, which is also the length of the site list.
     #[arg(long, default_value_t = 160, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pages: u64,
+    /// Stop by itself after this many seconds [default: serve until Ctrl-C]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    seconds: Option<u64>,
 }
 
 fn main() -> ExitCode {
@@ -65,11 +68,15 @@ fn main() -> ExitCode {
     for (route, what) in ROUTES {
         println!("  {route:<16} {what}");
     }
-    println!("press Ctrl-C to stop");
+    match args.seconds {
+        Some(seconds) => println!("serving for {seconds} s; press Ctrl-C to stop sooner"),
+        None => println!("press Ctrl-C to stop"),
+    }
 
-    // The server has its own thread and runtime; this thread only has to wait for Ctrl-C.
-    // Listening for the signal takes a (tiny) runtime of its own.
-    if let Err(error) = wait_for_ctrl_c() {
+    // The server has its own thread and runtime; this thread only has to wait for Ctrl-C
+    // (or the end of `--seconds`). Listening for the signal takes a (tiny) runtime of its
+    // own.
+    if let Err(error) = wait_for_ctrl_c(args.seconds.map(Duration::from_secs)) {
         eprintln!("cannot listen for Ctrl-C ({error}); stopping");
     }
 
@@ -86,9 +93,18 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn wait_for_ctrl_c() -> std::io::Result<()> {
+/// Returns on Ctrl-C, or when `limit` (if any) has passed.
+fn wait_for_ctrl_c(limit: Option<Duration>) -> std::io::Result<()> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
-        .block_on(tokio::signal::ctrl_c())
+        .block_on(async {
+            match limit {
+                Some(limit) => tokio::select! {
+                    signal = tokio::signal::ctrl_c() => signal,
+                    () = tokio::time::sleep(limit) => Ok(()),
+                },
+                None => tokio::signal::ctrl_c().await,
+            }
+        })
 }

@@ -16,6 +16,7 @@ fn bad_values_exit_with_code_2() {
         &["--port", "eighty"],
         &["--delay-ms", "-5"],
         &["--cats", "0"],
+        &["--seconds", "0"],
         &["--no-such-flag"],
     ] {
         let output = Command::new(PROGRAM).args(args).output().unwrap();
@@ -72,6 +73,36 @@ fn serves_until_ctrl_c() {
     assert!(
         summary.is_some_and(|line| line.contains("1 pages")),
         "{rest:?}"
+    );
+}
+
+/// With `--seconds`, the program stops by itself (a demo script can run it unattended)
+/// and still prints its summary.
+#[test]
+fn seconds_stops_it_by_itself() {
+    let mut server = Server(
+        Command::new(PROGRAM)
+            .args(["--seconds", "1"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let child = &mut server.0;
+    let lines = read_lines_in_background(child);
+    let exit = wait_with_limit(child, Duration::from_secs(20));
+    assert!(exit.success(), "{exit:?}");
+    let lines: Vec<String> = lines.iter().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|line| line == "serving for 1 s; press Ctrl-C to stop sooner"),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("stopped after 0 requests")),
+        "{lines:?}"
     );
 }
 
