@@ -5,6 +5,7 @@
 //! with carriage returns. Ours ask first: [`stdout_is_terminal`].
 
 use std::io::{IsTerminal, Write};
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -136,6 +137,31 @@ impl SpinnerArgs {
     /// The pause between two frames.
     pub fn interval(&self) -> Duration {
         Duration::from_millis(self.interval_ms)
+    }
+}
+
+/// Parses a number given to a flag, such as `--scale 0.5`, and checks that it lies in
+/// `range`: programs reject a bad value with a message instead of running with it.
+///
+/// ```
+/// use common::term::parse_f64_in;
+/// assert_eq!(parse_f64_in("0.5", 0.001..=10.0), Ok(0.5));
+/// assert!(parse_f64_in("0", 0.001..=10.0).is_err());
+/// assert!(parse_f64_in("NaN", 0.001..=10.0).is_err());
+/// assert!(parse_f64_in("lots", 0.001..=10.0).is_err());
+/// ```
+pub fn parse_f64_in(text: &str, range: RangeInclusive<f64>) -> Result<f64, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{value} is out of range: give a number from {} to {}",
+            range.start(),
+            range.end()
+        ))
     }
 }
 

@@ -187,6 +187,25 @@ fn describe(error: &reqwest::Error) -> String {
 }
 
 // ANCHOR: title
+/// Checks a `--url` flag's value: an `http` or `https` URL, the only kinds an HTTP client
+/// can download.
+///
+/// ```
+/// use pools::net::parse_url;
+/// assert!(parse_url("http://127.0.0.1:8000/pages/1").is_ok());
+/// assert!(parse_url("ftp://example.com/").is_err());
+/// assert!(parse_url("not a url").is_err());
+/// ```
+pub fn parse_url(text: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(text).map_err(|e| format!("not a URL: {e}"))?;
+    match url.scheme() {
+        "http" | "https" => Ok(text.to_string()),
+        other => Err(format!(
+            "only http and https URLs can be downloaded, not {other}"
+        )),
+    }
+}
+
 /// The text of the page's `<title>` element, trimmed, with runs of whitespace made single
 /// spaces and the five basic entities (`&amp;` …) decoded. `None` if there is no title or
 /// it is empty.

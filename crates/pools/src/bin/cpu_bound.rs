@@ -81,12 +81,7 @@ impl WorkloadArg {
 
 /// Scales from a thousandth of the Python work (a quick test) to a hundred times it.
 fn parse_scale(text: &str) -> Result<f64, String> {
-    let scale: f64 = text.parse().map_err(|e| format!("not a number: {e}"))?;
-    if (0.001..=100.0).contains(&scale) {
-        Ok(scale)
-    } else {
-        Err(format!("{scale} is outside 0.001..=100"))
-    }
+    common::term::parse_f64_in(text, 0.001..=100.0)
 }
 
 /// The role in which this binary is a process-pool worker.

@@ -60,7 +60,7 @@ struct Args {
     count: u64,
 
     /// Download these URLs (repeated up to --count) instead of starting a cat server
-    #[arg(long, value_name = "URL", num_args = 1.., value_parser = parse_url,
+    #[arg(long, value_name = "URL", num_args = 1.., value_parser = pools::net::parse_url,
           conflicts_with = "delay_ms")]
     url: Vec<String>,
 
@@ -71,17 +71,6 @@ struct Args {
     /// Print the rows as JSON lines (for scripts/bench), nothing else
     #[arg(long, conflicts_with = "verbose")]
     json: bool,
-}
-
-/// An http or https URL, as reqwest understands it.
-fn parse_url(text: &str) -> Result<String, String> {
-    let url = reqwest::Url::parse(text).map_err(|e| format!("not a URL: {e}"))?;
-    match url.scheme() {
-        "http" | "https" => Ok(text.to_string()),
-        other => Err(format!(
-            "only http and https URLs can be downloaded, not {other}"
-        )),
-    }
 }
 
 /// The role in which this binary is a process-pool worker.

@@ -36,16 +36,9 @@ struct Args {
     message: String,
 }
 
-/// Between 0 and 60 seconds: a demo, not a wait for ever.
+/// From 0 (no delay) to a minute.
 fn parse_seconds(text: &str) -> Result<f64, String> {
-    let seconds: f64 = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a number"))?;
-    if (0.0..=60.0).contains(&seconds) {
-        Ok(seconds)
-    } else {
-        Err("must be between 0 and 60".to_string())
-    }
+    common::term::parse_f64_in(text, 0.0..=60.0)
 }
 
 // ANCHOR: job

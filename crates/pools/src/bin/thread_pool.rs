@@ -59,14 +59,7 @@ enum Engine {
 
 /// A scale between 0.001 and 10 seconds per unit: enough for a demo, never endless.
 fn parse_scale(text: &str) -> Result<f64, String> {
-    let scale: f64 = text
-        .parse()
-        .map_err(|_| format!("`{text}` is not a number"))?;
-    if (0.001..=10.0).contains(&scale) {
-        Ok(scale)
-    } else {
-        Err("must be between 0.001 and 10 (seconds per unit)".to_string())
-    }
+    common::term::parse_f64_in(text, 0.001..=10.0)
 }
 
 // ANCHOR: worker

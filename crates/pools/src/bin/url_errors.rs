@@ -49,20 +49,9 @@ struct Args {
     delay_ms: u64,
 
     /// Load these URLs instead of the cat server's list
-    #[arg(long, value_name = "URL", num_args = 1.., value_parser = parse_url,
+    #[arg(long, value_name = "URL", num_args = 1.., value_parser = pools::net::parse_url,
           conflicts_with = "delay_ms")]
     url: Vec<String>,
-}
-
-/// An http or https URL, as reqwest understands it.
-fn parse_url(text: &str) -> Result<String, String> {
-    let url = reqwest::Url::parse(text).map_err(|e| format!("not a URL: {e}"))?;
-    match url.scheme() {
-        "http" | "https" => Ok(text.to_string()),
-        other => Err(format!(
-            "only http and https URLs can be loaded, not {other}"
-        )),
-    }
 }
 
 // ANCHOR: expected

@@ -41,14 +41,9 @@ struct Args {
     timeline: Option<PathBuf>,
 }
 
-/// A scale must be a positive number, and not so large that the demo never ends.
+/// A factor on the seed's delays: from a thousandth (a quick test) to ten times.
 fn parse_scale(text: &str) -> Result<f64, String> {
-    let scale: f64 = text.parse().map_err(|e| format!("{e}"))?;
-    if scale > 0.0 && scale <= 10.0 {
-        Ok(scale)
-    } else {
-        Err("expected a number above 0 and at most 10".into())
-    }
+    common::term::parse_f64_in(text, 0.001..=10.0)
 }
 
 /// The seed's three threads: a name and a delay in seconds, before scaling.
