@@ -13,6 +13,9 @@
 //! | `rayon`      | [`mul_rayon`]   | the blocked product, bands of rows on all cores         |
 //! | `gemm`       | [`mul_gemm`]    | `matrixmultiply::dgemm`, our stand-in for NumPy's BLAS  |
 //!
+//! [`mul_row_into`] computes a single row of the ikj product, for a caller that shares the
+//! rows out itself (the `gil` lecture's threads each take a band of rows).
+//!
 //! Every product takes two matrices and returns a new one, and panics with a message naming
 //! both shapes when they cannot be multiplied — a programming error, as in NumPy, which
 //! raises on mismatched shapes.
@@ -194,6 +197,40 @@ pub fn mul_ikj(a: &Matrix, b: &Matrix) -> Matrix {
     c
 }
 // ANCHOR_END: ikj
+
+/// Row `i` of `a · b`, written into `c_row` (whatever it held is overwritten): the ikj
+/// loop of [`mul_ikj`] for a single output row, `row i of c = Σ_p a[i][p] · row p of b`.
+///
+/// A product cut into rows can be shared out (each thread takes a band of rows and calls
+/// this for each of them) and can stop between two rows to do something else: the `gil`
+/// crate's "pure Python" kernel passes a bytecode boundary there. Rows are independent, so
+/// the rows of a band computed this way are exactly the rows [`mul_ikj`] computes.
+///
+/// # Panics
+///
+/// If `a.cols() != b.rows()`, if `i` is not a row of `a`, or if `c_row` is not
+/// `b.cols()` long.
+// ANCHOR: row
+pub fn mul_row_into(a: &Matrix, b: &Matrix, i: usize, c_row: &mut [f64]) {
+    assert_can_multiply(a, b);
+    assert!(
+        i < a.rows,
+        "row {i} is outside a {}×{} matrix",
+        a.rows,
+        a.cols
+    );
+    let n = b.cols;
+    assert_eq!(c_row.len(), n, "a row of the product has {n} elements");
+    c_row.fill(0.0);
+    for (p, &a_ip) in a.row(i).iter().enumerate() {
+        // c_row += a[i][p] · row p of b: read in order, vectorised.
+        let b_row = &b.data[p * n..(p + 1) * n];
+        for (c_ij, &b_pj) in c_row.iter_mut().zip(b_row) {
+            *c_ij += a_ip * b_pj;
+        }
+    }
+}
+// ANCHOR_END: row
 
 /// `a · b` computed tile by tile ("cache blocking"): the output is cut into bands of
 /// `block` rows, and each band is built from `block`×`block` tiles of `a` and `b`.
@@ -463,6 +500,26 @@ mod tests {
             );
         }
         reference
+    }
+
+    #[test]
+    fn row_by_row_gives_the_ikj_product_exactly() {
+        let a = Matrix::random(23, 31, 9);
+        let b = Matrix::random(31, 17, 10);
+        let expected = mul_ikj(&a, &b);
+        // Start from garbage: every row must be overwritten, not added to.
+        let mut c = Matrix::from_vec(23, 17, vec![f64::NAN; 23 * 17]);
+        for (i, c_row) in c.data.chunks_mut(17).enumerate() {
+            mul_row_into(&a, &b, i, c_row);
+        }
+        // The same sums in the same order: equal to the last bit.
+        assert_eq!(c, expected);
+    }
+
+    #[test]
+    #[should_panic(expected = "row 2 is outside a 2×3 matrix")]
+    fn mul_row_into_refuses_a_row_past_the_end() {
+        mul_row_into(&Matrix::zeros(2, 3), &Matrix::zeros(3, 4), 2, &mut [0.0; 4]);
     }
 
     #[test]

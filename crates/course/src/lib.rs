@@ -396,6 +396,74 @@ static SECTIONS: &[Section] = &[
             task: "build Python's Pool.imap_unordered from submit and a channel",
         }],
     },
+    Section {
+        number: 4,
+        title: "The GIL, and contention",
+        crates: &["gil"],
+        slide: "04-gil/index.md",
+        programs: &[
+            Program {
+                package: "gil",
+                bin: "gil_cpu",
+                lesson: "20 hash chains on threads that must hold the simulated GIL take as long as serial; without it, and as processes, they scale",
+                variants: &[Variant {
+                    args: "--threads 5",
+                    lesson: "five threads under the GIL: still no faster, and more forced switches",
+                }],
+                bench: Some(""),
+            },
+            Program {
+                package: "gil",
+                bin: "gil_io",
+                lesson: "10 threads that wait 100 ms with the GIL released finish in about one wait, not ten",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "gil",
+                bin: "gil_convoy",
+                lesson: "next to a CPU-bound thread, each short I/O operation waits about one switch interval (5 ms) for the GIL",
+                variants: &[Variant {
+                    args: "--switch-interval 1ms",
+                    lesson: "a shorter switch interval shrinks the wait, at the price of more switches",
+                }],
+                bench: Some(""),
+            },
+            Program {
+                package: "gil",
+                bin: "gil_release",
+                lesson: "a matrix product on 2 threads: no faster while holding the GIL, about 2× inside allow_threads (numpy's way)",
+                variants: &[],
+                bench: Some(""),
+            },
+            Program {
+                package: "gil",
+                bin: "race",
+                lesson: "a load-then-store increment on 2 threads loses updates; fetch_add and a Mutex lose none",
+                variants: &[],
+                bench: None,
+            },
+            Program {
+                package: "gil",
+                bin: "contention",
+                lesson: "increments per second: one Mutex, one atomic, per-thread counters, false sharing and CachePadded, on 1 and 2 threads",
+                variants: &[],
+                bench: Some(""),
+            },
+            Program {
+                package: "gil",
+                bin: "deadlock",
+                lesson: "two threads take two locks in opposite order and deadlock; detected by a timeout, fixed by ordering; RLock and Condition in Rust",
+                variants: &[],
+                bench: None,
+            },
+        ],
+        exercises: &[Exercise {
+            package: "gil",
+            example: "gil_race",
+            task: "show that the GIL does not make `x += 1` atomic: a tick between the load and the store loses updates",
+        }],
+    },
 ];
 
 /// Every section of the course, in lecture order.
