@@ -293,7 +293,10 @@ impl Timeline {
         title: &str,
     ) -> Result<(), DrawingAreaErrorKind<io::Error>> {
         root.fill(&WHITE)?;
-        let (chart_area, legend_area) = root.split_horizontally(WIDTH - LEGEND_WIDTH);
+        // The title spans the whole picture, legend column included, so a long one fits.
+        let below_title = root.titled(title, ("sans-serif", 20))?;
+        let (chart_area, legend_area) =
+            below_title.split_horizontally(WIDTH - legend_width(records));
 
         // Lane i covers y from 10·i to 10·i + 10 (whole numbers: plotters formats integer
         // axes with our own labels). The y range runs from the last lane down to 0 so that
@@ -305,7 +308,6 @@ impl Timeline {
         let name_width = (longest_name.unwrap_or(0) as u32 * 8 + 20).clamp(60, 300);
 
         let mut chart = ChartBuilder::on(&chart_area)
-            .caption(title, ("sans-serif", 20))
             .margin(10)
             .x_label_area_size(40)
             .y_label_area_size(name_width)
@@ -357,7 +359,7 @@ impl Timeline {
     ) -> Result<(), DrawingAreaErrorKind<io::Error>> {
         for (index, label) in records.labels.iter().enumerate() {
             let colour = records.colour_of(label);
-            let top = 45 + 22 * index as i32;
+            let top = 15 + 22 * index as i32;
             if records.spans.iter().any(|span| &span.label == label) {
                 area.draw(&Rectangle::new(
                     [(10, top), (24, top + 14)],
@@ -417,8 +419,23 @@ impl Drop for SpanGuard {
 
 /// Chart width in pixels, legend included.
 const WIDTH: u32 = 1000;
-/// Width of the legend column on the right.
+/// Narrowest width of the legend column on the right.
 const LEGEND_WIDTH: u32 = 180;
+/// Widest the legend column may grow, for long labels.
+const LEGEND_MAX_WIDTH: u32 = 400;
+
+/// The legend column's width: wide enough for the longest label (about 7.5 pixels a
+/// character at the legend's 14-pixel font, after the 32 pixels of the colour square), so
+/// that no label runs off the picture's right edge.
+fn legend_width(records: &Records) -> u32 {
+    let longest = records
+        .labels
+        .iter()
+        .map(|label| label.chars().count())
+        .max()
+        .unwrap_or(0);
+    (32 + longest as u32 * 15 / 2 + 10).clamp(LEGEND_WIDTH, LEGEND_MAX_WIDTH)
+}
 /// Height of one lane in pixels.
 const LANE_HEIGHT: u32 = 36;
 /// Height of one lane in the chart's y units.
@@ -611,6 +628,21 @@ mod tests {
             more.mark(format!("row {row}"), "tick");
         }
         assert!(svg_height(&more.to_svg("t").unwrap()) > svg_height(&svg));
+    }
+
+    /// A long label widens the legend column, so that it stays inside the picture.
+    #[test]
+    fn the_legend_is_as_wide_as_its_longest_label() {
+        let short = Timeline::new();
+        short.mark("main", "tick");
+        let long = Timeline::new();
+        long.mark("main", "runs without the lock (I/O, native code)");
+        let width = |timeline: &Timeline| legend_width(&timeline.lock().clone());
+        assert_eq!(width(&short), LEGEND_WIDTH);
+        let long_width = width(&long);
+        assert!(long_width > LEGEND_WIDTH && long_width <= LEGEND_MAX_WIDTH);
+        // 40 characters at about 7.5 pixels each, after the colour square.
+        assert!(long_width >= 32 + 40 * 7, "{long_width}");
     }
 
     #[test]

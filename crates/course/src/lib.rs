@@ -408,7 +408,7 @@ static SECTIONS: &[Section] = &[
                 lesson: "20 hash chains on threads that must hold the simulated GIL take as long as serial; without it, and as processes, they scale",
                 variants: &[Variant {
                     args: "--threads 5",
-                    lesson: "five threads under the GIL: still no faster, and more forced switches",
+                    lesson: "five threads under the GIL: still no faster; four of them wait while one hashes",
                 }],
                 bench: Some(""),
             },

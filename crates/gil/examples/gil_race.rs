@@ -99,12 +99,26 @@ fn acquire<'a>(py: &mut PyThread<'_>, lock: &'a Mutex<u64>) -> MutexGuard<'a, u6
 // ANCHOR_END: fixed
 
 /// Runs `increment` on every thread under a fresh GIL; returns the GIL's counters.
+///
+/// Every thread first waits at a start line until all of them have attached, ticking as
+/// it waits so that the GIL goes round. Without it, the first thread could do all its
+/// increments (a few milliseconds) before the last thread had even started, and there
+/// would be nobody to race with.
 fn run(args: &Args, increment: impl Fn(&mut PyThread<'_>, u64) + Sync) -> GilStats {
     let gil = Gil::new(args.switch_interval);
+    let attached = AtomicU64::new(0);
     thread::scope(|s| {
         for i in 1..=args.threads {
-            let (gil, increment) = (&gil, &increment);
-            s.spawn(move || increment(&mut gil.attach(format!("Thread-{i}")), args.increments));
+            let (gil, increment, attached) = (&gil, &increment, &attached);
+            s.spawn(move || {
+                let mut py = gil.attach(format!("Thread-{i}"));
+                attached.fetch_add(1, Ordering::SeqCst);
+                while attached.load(Ordering::SeqCst) < args.threads {
+                    py.tick(); // let the others in, to attach
+                    std::hint::spin_loop();
+                }
+                increment(&mut py, args.increments)
+            });
         }
     });
     gil.stats()

@@ -305,6 +305,7 @@ impl Gil {
 }
 
 impl PyThread<'_> {
+    // ANCHOR: tick
     /// A bytecode boundary: if another thread has asked for the GIL, drop it and queue to
     /// take it again. Call it often in CPU-bound work (CPython checks between bytecodes,
     /// every few tens of nanoseconds); it costs one relaxed atomic load when nobody asks.
@@ -322,7 +323,9 @@ impl PyThread<'_> {
         self.drop_gil();
         self.take_gil();
     }
+    // ANCHOR_END: tick
 
+    // ANCHOR: allow_threads
     /// Runs `work` with the GIL released, then takes it back: CPython's
     /// `Py_BEGIN_ALLOW_THREADS` … `Py_END_ALLOW_THREADS`, which `time.sleep`, socket reads
     /// and numpy's kernels wrap around their blocking or heavy part. Other threads run
@@ -340,6 +343,7 @@ impl PyThread<'_> {
         self.take_gil();
         result
     }
+    // ANCHOR_END: allow_threads
 
     /// This thread's name.
     pub fn name(&self) -> &str {
@@ -351,6 +355,7 @@ impl PyThread<'_> {
         &self.stats
     }
 
+    // ANCHOR: take_gil
     /// CPython's `take_gil`.
     fn take_gil(&mut self) {
         let gil = self.gil;
@@ -382,7 +387,9 @@ impl PyThread<'_> {
         }
         gil.drop_request.store(false, Ordering::Relaxed);
         drop(state);
+        // ANCHOR_END: take_gil
 
+        // The rest is bookkeeping: the counters and the timeline.
         let waited = asked.elapsed();
         self.stats.acquisitions += 1;
         self.stats.waited += waited;
@@ -400,6 +407,7 @@ impl PyThread<'_> {
         }
     }
 
+    // ANCHOR: drop_gil
     /// CPython's `drop_gil`.
     fn drop_gil(&mut self) {
         let gil = self.gil;
@@ -430,6 +438,7 @@ impl PyThread<'_> {
             }
         }
     }
+    // ANCHOR_END: drop_gil
 }
 
 impl Drop for PyThread<'_> {

@@ -18,23 +18,7 @@
 //! let two threads share a plain `u64` and write to it: `counter += 1` from two threads does
 //! not compile (error E0499: two closures want to borrow `counter` mutably at the same time).
 //!
-//! ```compile_fail,E0499
-//! use std::thread;
-//!
-//! let mut counter: u64 = 0;
-//! thread::scope(|s| {
-//!     s.spawn(|| {
-//!         for _ in 0..1000 {
-//!             counter += 1;
-//!         }
-//!     });
-//!     s.spawn(|| {
-//!         for _ in 0..1000 {
-//!             counter += 1;
-//!         }
-//!     });
-//! });
-//! ```
+#![doc = concat!("```compile_fail,E0499\n", include_str!("../snippets/plus_equals_two_threads.rs"), "```")]
 //!
 //! It is the sharing that is refused, not the `+=`: with one thread the same code compiles.
 //!

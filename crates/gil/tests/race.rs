@@ -115,3 +115,19 @@ fn nonsense_flags_exit_with_2() {
         assert_eq!(run(args).status.code(), Some(2), "{args:?}");
     }
 }
+
+/// The racy way *can* lose updates: over a few tries of two threads × a million racy
+/// increments, at least one try loses some. (One try alone may lose none, when one thread
+/// is done before the other gets a core; twenty in a row that never overlap do not happen.)
+#[test]
+fn the_racy_way_loses_updates_within_a_few_tries() {
+    let tries: Vec<u64> = (0..20)
+        .map(|_| count(Way::Racy, 2, 1_000_000))
+        .map(|tally| {
+            assert!(tally.got <= tally.expected, "{tally:?}");
+            tally.lost()
+        })
+        .take_while(|&lost| lost == 0)
+        .collect();
+    assert!(tries.len() < 20, "20 tries of 2 × 1 000 000 racy increments lost nothing");
+}

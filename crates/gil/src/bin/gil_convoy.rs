@@ -169,9 +169,11 @@ fn explain(alone: &ConvoyRun, with_cpu: &ConvoyRun, args: &Args) {
     // Each take that found the CPU thread holding the GIL cost it one forced drop; the
     // others found the GIL still free (the CPU thread had not woken up to take it yet).
     println!(
-        "{} times the CPU thread held it and had to be asked to drop it; {} times it was \
-         still free (the CPU thread had not yet woken up to take it).",
-        cpu.forced_drops,
+        "{} times the CPU thread held it and had to be asked to drop it;",
+        cpu.forced_drops
+    );
+    println!(
+        "{} times it was still free (the CPU thread had not yet woken up to take it).",
         io.acquisitions.saturating_sub(cpu.forced_drops),
     );
     println!(

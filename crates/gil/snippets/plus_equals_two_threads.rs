@@ -1,0 +1,17 @@
+// Does not compile (E0499): two threads may not both borrow `counter` mutably.
+// `race`'s module documentation runs this as a compile_fail doc test.
+use std::thread;
+
+let mut counter: u64 = 0;
+thread::scope(|s| {
+    s.spawn(|| {
+        for _ in 0..1000 {
+            counter += 1;
+        }
+    });
+    s.spawn(|| {
+        for _ in 0..1000 {
+            counter += 1;
+        }
+    });
+});
