@@ -77,6 +77,7 @@ pub mod labels {
 /// assert_eq!(stats.threads.len(), 2);
 /// assert!(stats.threads.iter().all(|t| t.ticks == 10_000));
 /// ```
+// ANCHOR: state
 #[derive(Debug)]
 pub struct Gil {
     /// `M`: guards `locked` and the switch count; held only for short moments.
@@ -113,6 +114,7 @@ struct State {
     /// How many times a waiter set the drop request.
     drop_requests: u64,
 }
+// ANCHOR_END: state
 
 /// A thread's part in the GIL: CPython's thread state. While it exists and is not inside
 /// [`allow_threads`](PyThread::allow_threads), its thread holds the GIL.
