@@ -417,7 +417,7 @@ static SECTIONS: &[Section] = &[
                 bin: "gil_io",
                 lesson: "10 threads that wait 100 ms with the GIL released finish in about one wait, not ten",
                 variants: &[],
-                bench: None,
+                bench: Some(""),
             },
             Program {
                 package: "gil",

@@ -34,6 +34,18 @@ pub use gil::{DEFAULT_SWITCH_INTERVAL, Gil, GilStats, PyThread, ThreadStats, lab
 
 use std::time::Duration;
 
+/// The `--switch-interval` flag of the lecture's programs: `sys.setswitchinterval` on the
+/// command line. A program takes it with `#[command(flatten)] switch: SwitchIntervalFlag`
+/// and reads `args.switch.interval`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SwitchIntervalFlag {
+    /// How long a thread waiting for the GIL waits before it asks the holder to drop it
+    /// (`sys.setswitchinterval`): 5ms, 500us, 0.005
+    #[arg(long = "switch-interval", value_name = "TIME", default_value = "5ms",
+          value_parser = parse_switch_interval)]
+    pub interval: Duration,
+}
+
 /// Parses a `--switch-interval` flag: `5ms`, `500us` (or `500µs`), `0.01s`, or a plain
 /// number of seconds as `sys.setswitchinterval` takes it (`0.005`). From 1 µs to 1 s.
 ///

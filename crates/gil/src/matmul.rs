@@ -21,7 +21,7 @@ use std::time::Duration;
 use common::matrix::Matrix;
 
 use crate::counters::GilCounters;
-use crate::{Gil, work};
+use crate::{Gil, PyThread, work};
 
 /// A product and what its GIL went through.
 #[derive(Debug, Clone)]
@@ -63,20 +63,9 @@ pub fn serial_native(a: &Matrix, b: &Matrix, switch_interval: Duration) -> Produ
 /// Up to `threads` threads sharing one GIL, each computing its band of rows with the
 /// ticking kernel while holding the GIL: they take turns, so two are no faster than one.
 pub fn threads_holding(a: &Matrix, b: &Matrix, threads: usize, gil: Gil) -> Product {
-    let mut c = output_for(a, b);
-    let bands = thread::scope(|s| {
-        let gil = &gil;
-        let mut bands = 0;
-        for (band, (first_row, c_band)) in bands_of(a, b, &mut c, threads).enumerate() {
-            s.spawn(move || {
-                let mut py = gil.attach(format!("Thread-{}", band + 1));
-                work::matmul_rows(&mut py, a, b, first_row, c_band);
-            });
-            bands += 1;
-        }
-        bands
-    });
-    product(a, b, c, bands, &gil)
+    on_bands(a, b, threads, gil, |py, first_row, c_band| {
+        work::matmul_rows(py, a, b, first_row, c_band)
+    })
 }
 
 /// The same threads and the same GIL, but each computes its band with the plain kernel
@@ -87,14 +76,28 @@ pub fn threads_holding(a: &Matrix, b: &Matrix, threads: usize, gil: Gil) -> Prod
 /// nothing that the GIL guards: in Rust the borrow checker, not a code review, makes sure
 /// of that.
 pub fn threads_native(a: &Matrix, b: &Matrix, threads: usize, gil: Gil) -> Product {
+    on_bands(a, b, threads, gil, |py, first_row, c_band| {
+        py.allow_threads(|| work::matmul_rows_native(a, b, first_row, c_band))
+    })
+}
+
+/// One thread per band of rows of `a · b`, each attached to `gil` and running
+/// `compute(py, first_row, band)` for its band; the product once all have ended.
+fn on_bands(
+    a: &Matrix,
+    b: &Matrix,
+    threads: usize,
+    gil: Gil,
+    compute: impl Fn(&mut PyThread<'_>, usize, &mut [f64]) + Sync,
+) -> Product {
     let mut c = output_for(a, b);
     let bands = thread::scope(|s| {
-        let gil = &gil;
+        let (gil, compute) = (&gil, &compute);
         let mut bands = 0;
         for (band, (first_row, c_band)) in bands_of(a, b, &mut c, threads).enumerate() {
             s.spawn(move || {
                 let mut py = gil.attach(format!("Thread-{}", band + 1));
-                py.allow_threads(|| work::matmul_rows_native(a, b, first_row, c_band));
+                compute(&mut py, first_row, c_band);
             });
             bands += 1;
         }

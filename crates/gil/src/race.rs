@@ -311,23 +311,6 @@ mod tests {
     }
 
     #[test]
-    fn the_forced_interleaving_loses_exactly_one_update() {
-        for _ in 0..20 {
-            let (steps, counter) = forced_lost_update();
-            assert_eq!(counter, 1);
-            assert_eq!(
-                steps,
-                [
-                    Step::Read('A', 0),
-                    Step::Read('B', 0),
-                    Step::Wrote('B', 1),
-                    Step::Wrote('A', 1)
-                ]
-            );
-        }
-    }
-
-    #[test]
     fn lost_is_a_difference_and_a_percentage() {
         let tally = Tally {
             expected: 200,

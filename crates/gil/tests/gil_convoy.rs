@@ -10,6 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::hashes::{chain_start, hash_me};
+use common::testing;
 use gil::Gil;
 use gil::convoy::{self, HANDLE_ROUNDS};
 use gil::io::Parsed;
@@ -119,17 +120,7 @@ fn run(args: &[&str]) -> Output {
 
 /// The JSON rows of a successful run.
 fn rows(args: &[&str]) -> Vec<Value> {
-    let out = run(args);
-    let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}\n{stdout}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?}: {e}")))
-        .collect()
+    testing::json_rows(env!("CARGO_BIN_EXE_gil_convoy"), args)
 }
 
 /// The program: alone, nothing forced; next to the CPU thread, at least the I/O thread's

@@ -4,6 +4,7 @@
 
 use std::process::{Command, Output};
 
+use common::testing::{self, count};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_gil_release");
@@ -17,23 +18,7 @@ fn run(args: &[&str]) -> Output {
 
 /// The JSON rows of a successful run.
 fn rows(args: &[&str]) -> Vec<Value> {
-    let output = run(args);
-    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
-    assert!(
-        output.status.success(),
-        "{args:?}: {}\n{stdout}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?}: {e}")))
-        .collect()
-}
-
-fn count(row: &Value, key: &str) -> u64 {
-    row[key]
-        .as_u64()
-        .unwrap_or_else(|| panic!("no {key} in {row}"))
+    testing::json_rows(env!("CARGO_BIN_EXE_gil_release"), args)
 }
 
 /// Four rows, each product equal (within rounding) to the reference, and the GIL

@@ -129,5 +129,8 @@ fn the_racy_way_loses_updates_within_a_few_tries() {
         })
         .take_while(|&lost| lost == 0)
         .collect();
-    assert!(tries.len() < 20, "20 tries of 2 × 1 000 000 racy increments lost nothing");
+    assert!(
+        tries.len() < 20,
+        "20 tries of 2 × 1 000 000 racy increments lost nothing"
+    );
 }

@@ -3,6 +3,7 @@
 
 use std::process::{Command, Output};
 
+use common::testing;
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_cpu_bound");
@@ -16,17 +17,7 @@ fn run(args: &[&str]) -> Output {
 
 /// The JSON rows of a successful run.
 fn rows(args: &[&str]) -> Vec<Value> {
-    let output = run(args);
-    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
-    assert!(
-        output.status.success(),
-        "{args:?}: {}\n{stdout}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?}: {e}")))
-        .collect()
+    testing::json_rows(env!("CARGO_BIN_EXE_cpu_bound"), args)
 }
 
 /// A tiny run: both workloads, all four variants, in order, each checked and right.

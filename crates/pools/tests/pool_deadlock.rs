@@ -1,44 +1,18 @@
 //! Runs `pool_deadlock`: both deadlocks are reproduced, detected by a timeout, explained and
 //! fixed, and the program ends by itself with exit code 0.
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::testing;
 
 /// Far more than the program needs (about 8 × its patience); only there so that a hang
 /// fails the test instead of freezing it.
 const LIMIT: Duration = Duration::from_secs(30);
 
-/// Runs the program and returns its exit code and stdout, killing it if it takes longer
-/// than `LIMIT`.
+/// Runs the program and returns its exit code and stdout; fails the test if the program
+/// takes longer than `LIMIT`.
 fn run(args: &[&str]) -> (Option<i32>, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pool_deadlock"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the program starts");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("we can ask") {
-            break status;
-        }
-        if started.elapsed() > LIMIT {
-            child.kill().expect("we can kill our child");
-            child.wait().expect("and reap it");
-            panic!("pool_deadlock {args:?} hung for more than {LIMIT:?}");
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .expect("piped")
-        .read_to_string(&mut stdout)
-        .expect("utf-8 output");
-    (status.code(), stdout)
+    testing::run_within(env!("CARGO_BIN_EXE_pool_deadlock"), args, LIMIT)
 }
 
 /// Both deadlocks are detected and explained, every fix gets its value, and the program

@@ -36,6 +36,7 @@ use common::measure::fmt_duration;
 use common::report::Report;
 use common::timeline::Timeline;
 use gil::Gil;
+use gil::SwitchIntervalFlag;
 use gil::convoy::{self, ConvoyRun, HANDLE_ROUNDS};
 use gil::io::Parsed;
 
@@ -53,10 +54,8 @@ struct Args {
           value_parser = clap::value_parser!(u64).range(1..=100_000))]
     io_us: u64,
 
-    /// The GIL's switch interval, as `sys.setswitchinterval` takes it: 5ms, 500us, 0.005
-    #[arg(long, value_name = "TIME", default_value = "5ms",
-          value_parser = gil::parse_switch_interval)]
-    switch_interval: Duration,
+    #[command(flatten)]
+    switch: SwitchIntervalFlag,
 
     /// Draw a short extra run (10 operations next to the CPU thread) into this SVG file
     #[arg(long, value_name = "FILE.svg", conflicts_with = "json")]
@@ -83,13 +82,13 @@ fn main() -> ExitCode {
              the GIL; switch interval {}",
             args.ops,
             fmt_duration(io_time),
-            fmt_duration(args.switch_interval),
+            fmt_duration(args.switch.interval),
         );
     }
 
     // ANCHOR: compare
-    let alone = convoy::run(&Gil::new(args.switch_interval), args.ops, false, io);
-    let with_cpu = convoy::run(&Gil::new(args.switch_interval), args.ops, true, io);
+    let alone = convoy::run(&Gil::new(args.switch.interval), args.ops, false, io);
+    let with_cpu = convoy::run(&Gil::new(args.switch.interval), args.ops, true, io);
     // ANCHOR_END: compare
 
     // Every operation's answer, computed without a GIL: a run that got one wrong is void.
@@ -121,13 +120,13 @@ fn main() -> ExitCode {
     if let Some(path) = &args.timeline {
         // A fresh GIL that records, and a short run, so the picture shows single operations.
         let timeline = Timeline::new();
-        let gil = Gil::new(args.switch_interval).with_timeline(timeline.clone());
+        let gil = Gil::new(args.switch.interval).with_timeline(timeline.clone());
         convoy::run(&gil, TIMELINE_OPS.min(args.ops), true, io);
         let title = format!(
             "gil_convoy: {} I/O operations of {} next to a CPU-bound thread, switch interval {}",
             TIMELINE_OPS.min(args.ops),
             fmt_duration(io_time),
-            fmt_duration(args.switch_interval),
+            fmt_duration(args.switch.interval),
         );
         if let Err(e) = timeline.save_if_asked(Some(path), &title) {
             eprintln!("error: could not write the timeline: {e}");
@@ -154,7 +153,7 @@ fn explain(alone: &ConvoyRun, with_cpu: &ConvoyRun, args: &Args) {
         "Next to the CPU thread: {} (median), {:.0}× as long; the switch interval is {}.",
         fmt_duration(with_cpu.median()),
         with_cpu.median().as_secs_f64() / alone.median().as_secs_f64(),
-        fmt_duration(args.switch_interval),
+        fmt_duration(args.switch.interval),
     );
     let Some(cpu) = &with_cpu.cpu else { return };
     let io = &with_cpu.io;

@@ -44,7 +44,7 @@ use common::process;
 use common::report::Report;
 use common::timeline::Timeline;
 use gil::cpu::{self, Chain, Digest, Run};
-use gil::{Gil, parse_switch_interval};
+use gil::{Gil, SwitchIntervalFlag};
 
 /// Time twenty hash chains under a model of CPython's GIL: serially, on threads sharing
 /// one GIL, on threads with a GIL each, and on processes.
@@ -63,10 +63,8 @@ struct Args {
     #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse_scale)]
     scale: f64,
 
-    /// How long a waiting thread waits before it asks the holder to drop the GIL
-    /// (`sys.setswitchinterval`): 5ms, 500us, 0.005
-    #[arg(long, value_name = "TIME", default_value = "5ms", value_parser = parse_switch_interval)]
-    switch_interval: Duration,
+    #[command(flatten)]
+    switch: SwitchIntervalFlag,
 
     /// Rounds: the four variants take turns N times; each one's fastest run counts
     #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=20))]
@@ -115,7 +113,7 @@ fn main() -> ExitCode {
         let title = format!(
             "gil_cpu: {} threads sharing one GIL (switch interval {})",
             args.threads,
-            fmt_duration(args.switch_interval)
+            fmt_duration(args.switch.interval)
         );
         if let Err(e) = timeline.save_if_asked(args.timeline.as_deref(), &title) {
             eprintln!("error: cannot write the timeline: {e}");
@@ -181,7 +179,7 @@ impl Variant {
         timeline: Option<Timeline>,
     ) -> Result<Timed, Box<dyn Error>> {
         let threads = usize::from(args.threads);
-        let interval = args.switch_interval;
+        let interval = args.switch.interval;
         let timed = |(run, took)| Timed {
             run,
             took,
@@ -237,7 +235,7 @@ fn compare(args: &Args, report: &mut Report) -> Result<Comparison, Box<dyn Error
         );
         println!(
             "switch interval {}; {} thread(s), {} process(es)",
-            fmt_duration(args.switch_interval),
+            fmt_duration(args.switch.interval),
             args.threads,
             args.processes()
         );
@@ -351,7 +349,7 @@ fn explain(args: &Args, fastest: &[Timed]) {
     );
     println!(
         "take_gil. A sleeper asks for the GIL after a switch interval ({}), and the",
-        fmt_duration(args.switch_interval)
+        fmt_duration(args.switch.interval)
     );
     println!("holder drops it at its next tick (a forced drop): the GIL changed hands once");
     println!(

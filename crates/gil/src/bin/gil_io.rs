@@ -35,6 +35,7 @@ use common::hashes::{chain_start, hash_me};
 use common::measure::{self, fmt_duration};
 use common::report::Report;
 use common::timeline::Timeline;
+use gil::SwitchIntervalFlag;
 use gil::io::{self, Blocking, InFlight, Parsed};
 use gil::{Gil, GilStats};
 
@@ -52,10 +53,8 @@ struct Args {
           value_parser = clap::value_parser!(u64).range(1..=5_000))]
     delay_ms: u64,
 
-    /// The GIL's switch interval, as `sys.setswitchinterval` takes it: 5ms, 500us, 0.005
-    #[arg(long, value_name = "TIME", default_value = "5ms",
-          value_parser = gil::parse_switch_interval)]
-    switch_interval: Duration,
+    #[command(flatten)]
+    switch: SwitchIntervalFlag,
 
     /// Draw who held the GIL and who waited, in all three variants, into this SVG file
     #[arg(long, value_name = "FILE.svg", conflicts_with = "json")]
@@ -117,7 +116,7 @@ struct Measured {
 
 /// Does every download one variant's way, under a fresh GIL.
 fn run(variant: Variant, args: &Args, timeline: &Timeline) -> Measured {
-    let gil = Gil::new(args.switch_interval).with_timeline(timeline.clone());
+    let gil = Gil::new(args.switch.interval).with_timeline(timeline.clone());
     let in_flight = InFlight::default();
     let delay = Duration::from_millis(args.delay_ms);
     let fetch = |_site: u64| thread::sleep(delay); // the network
@@ -148,7 +147,7 @@ fn main() -> ExitCode {
              switch interval {}",
             args.threads,
             fmt_duration(delay),
-            fmt_duration(args.switch_interval),
+            fmt_duration(args.switch.interval),
         );
     }
 

@@ -38,7 +38,7 @@ use common::matrix::{self, Matrix};
 use common::measure::{self, fmt_duration};
 use common::report::Report;
 use gil::matmul::{self, Product};
-use gil::{Gil, parse_switch_interval};
+use gil::{Gil, SwitchIntervalFlag};
 
 /// Multiply two matrices on threads under a model of CPython's GIL: holding it, as pure
 /// Python does, and releasing it around the kernel, as numpy does.
@@ -53,10 +53,8 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=16))]
     threads: u16,
 
-    /// How long a waiting thread waits before it asks the holder to drop the GIL
-    /// (`sys.setswitchinterval`): 5ms, 500us, 0.005
-    #[arg(long, value_name = "TIME", default_value = "5ms", value_parser = parse_switch_interval)]
-    switch_interval: Duration,
+    #[command(flatten)]
+    switch: SwitchIntervalFlag,
 
     /// Rounds: the four variants take turns N times; each one's fastest run counts
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=20))]
@@ -87,7 +85,7 @@ fn main() -> ExitCode {
             "matmul: two {n} × {n} matrices, rows shared out to up to {} threads",
             args.threads
         );
-        println!("switch interval {}", fmt_duration(args.switch_interval));
+        println!("switch interval {}", fmt_duration(args.switch.interval));
     }
     let reference = matrix::mul_gemm(&a, &b);
 
@@ -178,7 +176,7 @@ impl Variant {
 
     /// Computes `a · b` this variant's way.
     fn run(self, a: &Matrix, b: &Matrix, args: &Args) -> Product {
-        let (threads, interval) = (usize::from(args.threads), args.switch_interval);
+        let (threads, interval) = (usize::from(args.threads), args.switch.interval);
         match self {
             Variant::SerialHolding => matmul::serial_holding(a, b, interval),
             Variant::ThreadsHolding => matmul::threads_holding(a, b, threads, Gil::new(interval)),
@@ -255,7 +253,7 @@ fn explain(args: &Args, fastest: &[Timed]) {
     );
     println!(
         "(the switch interval is {}). {} threads sharing the GIL take turns:",
-        fmt_duration(args.switch_interval),
+        fmt_duration(args.switch.interval),
         holding.threads
     );
     println!(
