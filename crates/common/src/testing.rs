@@ -5,7 +5,9 @@
 //! a panic is a failure with its explanation attached.
 
 use std::io::Read;
+use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -36,6 +38,39 @@ pub fn count(row: &Value, key: &str) -> u64 {
     row[key]
         .as_u64()
         .unwrap_or_else(|| panic!("no whole number {key} in {row}"))
+}
+
+/// Runs `bin` with `args` and `--timeline FILE` added, FILE a fresh path in the temporary
+/// folder, and returns its stdout and the SVG it drew there (the file is removed). Panics,
+/// showing stderr, unless the program exits with success and wrote the file.
+pub fn run_drawing_timeline(bin: &str, args: &[&str]) -> (String, String) {
+    static RUNS: AtomicUsize = AtomicUsize::new(0);
+    let name = Path::new(bin)
+        .file_name()
+        .map_or("program".into(), |name| name.to_string_lossy());
+    let run = RUNS.fetch_add(1, Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("{name}-{}-{run}.svg", std::process::id()));
+    let path_arg = path.to_str().expect("a UTF-8 temporary path");
+    let output = Command::new(bin)
+        .args(args)
+        .args(["--timeline", path_arg])
+        .output()
+        .unwrap_or_else(|e| panic!("{bin} does not start: {e}"));
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+    assert!(
+        output.status.success(),
+        "{bin} {args:?} --timeline: {}\n{stdout}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let svg = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{bin} wrote no timeline to {path_arg}: {e}"));
+    std::fs::remove_file(&path).ok();
+    assert!(
+        svg.starts_with("<svg"),
+        "not an SVG: {}",
+        &svg[..svg.len().min(80)]
+    );
+    (stdout, svg)
 }
 
 /// Runs `bin` with `args` and returns its exit code (`None` if a signal ended it) and its
@@ -106,6 +141,26 @@ mod tests {
         let rows = json_rows("sh", &["-c", r#"echo '{"a": 1}'; echo '{"a": 2}'"#]);
         assert_eq!(rows.len(), 2);
         assert_eq!(count(&rows[1], "a"), 2);
+    }
+
+    #[test]
+    fn run_drawing_timeline_returns_the_picture_and_removes_it() {
+        // A stand-in program: writes an SVG to the path after `--timeline`, its last word.
+        let script = r#"for last; do :; done; echo '<svg>drawn</svg>' > "$last"; echo done"#;
+        let (stdout, svg) = run_drawing_timeline("sh", &["-c", script, "sh"]);
+        assert_eq!(
+            (stdout.as_str(), svg.trim()),
+            ("done\n", "<svg>drawn</svg>")
+        );
+        let leftovers = std::fs::read_dir(std::env::temp_dir())
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|entry| {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                name.starts_with(&format!("sh-{}-", std::process::id()))
+            })
+            .count();
+        assert_eq!(leftovers, 0);
     }
 
     #[test]

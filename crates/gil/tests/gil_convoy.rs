@@ -153,22 +153,10 @@ fn the_program_counts_forced_drops_only_next_to_the_cpu_thread() {
 /// `--timeline` draws the CPU thread's row and the I/O thread's.
 #[test]
 fn the_timeline_has_both_threads() {
-    let svg = std::env::temp_dir().join(format!("gil_convoy-test-{}.svg", std::process::id()));
-    let out = run(&[
-        "--ops",
-        "5",
-        "--switch-interval",
-        "200us",
-        "--timeline",
-        svg.to_str().expect("a UTF-8 temp path"),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (_, drawn) = testing::run_drawing_timeline(
+        env!("CARGO_BIN_EXE_gil_convoy"),
+        &["--ops", "5", "--switch-interval", "200us"],
     );
-    let drawn = std::fs::read_to_string(&svg).expect("the timeline was written");
-    let _ = std::fs::remove_file(&svg);
     for row in [convoy::CPU_THREAD, convoy::IO_THREAD] {
         assert!(drawn.contains(row), "no row for {row}");
     }

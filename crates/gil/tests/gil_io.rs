@@ -197,22 +197,10 @@ fn the_program_reports_three_checked_variants() {
 /// `--timeline` draws a row per thread of every variant.
 #[test]
 fn the_timeline_has_a_row_per_thread() {
-    let svg = std::env::temp_dir().join(format!("gil_io-test-{}.svg", std::process::id()));
-    let out = run(&[
-        "--threads",
-        "2",
-        "--delay-ms",
-        "5",
-        "--timeline",
-        svg.to_str().expect("a UTF-8 temp path"),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (_, drawn) = testing::run_drawing_timeline(
+        env!("CARGO_BIN_EXE_gil_io"),
+        &["--threads", "2", "--delay-ms", "5"],
     );
-    let drawn = std::fs::read_to_string(&svg).expect("the timeline was written");
-    let _ = std::fs::remove_file(&svg);
     for row in ["serial", "releases-1", "releases-2", "holds-1", "holds-2"] {
         assert!(drawn.contains(row), "no row for {row}");
     }

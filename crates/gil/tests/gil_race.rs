@@ -56,14 +56,15 @@ struct Counted {
     forced: u64,
 }
 
-/// `  expected 400000, got 212345: 187655 lost; the GIL changed hands 14 times, 12 forced`.
+/// `  expected 400000, got 212345: 187655 lost; the GIL changed hands 14 times, 12 forced
+/// while counting`.
 fn parse(line: &str) -> Option<Counted> {
     let rest = line.trim().strip_prefix("expected ")?;
     let (expected, rest) = rest.split_once(", got ")?;
     let (got, rest) = rest.split_once(": ")?;
     let (lost, rest) = rest.split_once(" lost; the GIL changed hands ")?;
     let (switches, rest) = rest.split_once(" times, ")?;
-    let forced = rest.strip_suffix(" forced")?;
+    let forced = rest.strip_suffix(" forced while counting")?;
     Some(Counted {
         expected: expected.parse().ok()?,
         got: got.parse().ok()?,
@@ -83,7 +84,7 @@ fn results(args: &[&str]) -> (Vec<Counted>, String) {
     (counted, stdout)
 }
 
-/// Updates are lost if and only if a switch was forced in the racy run: a forced switch
+/// Updates are lost if and only if a switch was forced while the racy run counted: one
 /// can only come at the tick between a load and its store, and then two increments read
 /// the same value, so at most one of them counts. The other two never lose one.
 #[test]

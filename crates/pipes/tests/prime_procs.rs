@@ -8,6 +8,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::primes::{NUMBERS, NUMBERS_ARE_PRIME, PRIMES, PRIMES_ARE_PRIME, SPINNER_PRIME};
+use common::testing;
 
 const BIN: &str = env!("CARGO_BIN_EXE_prime_procs");
 
@@ -109,14 +110,10 @@ fn largest_first_still_checks_every_job() {
 /// `--timeline` draws one row per worker process.
 #[test]
 fn timeline_has_a_row_per_worker() {
-    let path = std::env::temp_dir().join(format!("prime_procs-{}.svg", std::process::id()));
-    let output = run(&["--workers", "2", "--timeline", path.to_str().unwrap()]);
-    assert!(output.status.success(), "{output:?}");
-    let svg = fs::read_to_string(&path).expect("the timeline was written");
-    fs::remove_file(&path).unwrap();
-    assert!(svg.starts_with("<svg"));
+    let (stdout, svg) =
+        testing::run_drawing_timeline(env!("CARGO_BIN_EXE_prime_procs"), &["--workers", "2"]);
     assert!(svg.contains("worker 0 (pid ") && svg.contains("worker 1 (pid "));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("timeline written to"));
+    assert!(stdout.contains("timeline written to"));
 }
 
 /// Nonsense flags are refused by clap with exit code 2, before any process starts.

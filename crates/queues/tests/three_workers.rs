@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::process::{Command, Output};
 
+use common::testing;
+
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_three_workers"))
         .args(args)
@@ -46,16 +48,10 @@ fn parse_summary(line: &str) -> Option<(f64, f64, f64)> {
 /// the bound of 0.8 × 1.2 s leaves a third of a second for a busy machine.
 #[test]
 fn threads_overlap_and_total_is_the_slowest() {
-    let dir = std::env::temp_dir();
-    let svg = dir.join(format!("three_workers-test-{}.svg", std::process::id()));
-    let svg_arg = svg.to_str().expect("a UTF-8 temp path");
-    let out = run(&["--scale", "0.1", "--count", "4", "--timeline", svg_arg]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let (stdout, drawn) = testing::run_drawing_timeline(
+        env!("CARGO_BIN_EXE_three_workers"),
+        &["--scale", "0.1", "--count", "4"],
     );
-    let stdout = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
 
     // Every thread: lines 1/4 … 4/4, in that order, at times that never go back.
@@ -102,9 +98,6 @@ fn threads_overlap_and_total_is_the_slowest() {
     assert!(total < 0.8 * one_after_another, "{stdout}");
 
     // The timeline: one row per thread.
-    let drawn = std::fs::read_to_string(&svg).expect("the timeline was written");
-    let _ = std::fs::remove_file(&svg);
-    assert!(drawn.contains("<svg"), "not an SVG");
     for name in ["Thread-1", "Thread-2", "Thread-3"] {
         assert!(drawn.contains(name), "no row for {name}");
     }

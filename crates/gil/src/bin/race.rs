@@ -15,9 +15,9 @@
 //!     cargo run -p gil --bin race -- --threads 1
 //!
 //! What to look for: the racy row loses a share of the updates that changes from run to
-//! run (on the course machine, from a sixth to a half; none at all, now and then, when
-//! one thread happened to run alone); `fetch_add` and the `Mutex` lose none, and take
-//! longer.
+//! run (on the course machine, from a sixth to a half). Now and then a try loses none,
+//! when one thread happened to run alone; the program then tries again, up to five times,
+//! on lines marked `(again)`. `fetch_add` and the `Mutex` lose none, and take longer.
 //! With `--threads 1` nothing is lost: a race needs two. The forced run shows the four steps
 //! of one lost update and ends at 1, on every run. The times are only indicative (they
 //! are of one run, and `cargo run` builds without optimisations).
@@ -43,6 +43,9 @@ struct Args {
     increments: u64,
 }
 
+/// How many times the racy way is tried, at most, while it loses nothing.
+const RACY_TRIES: u32 = 5;
+
 fn main() -> ExitCode {
     let args = Args::parse();
     common::warn_if_debug!();
@@ -60,25 +63,41 @@ fn main() -> ExitCode {
     );
     let mut all_right = true;
     let mut racy_lost = 0;
+    let mut racy_tries = 0;
     for way in Way::ALL {
-        let tally = count(way, threads, args.increments);
-        if way == Way::Racy {
+        loop {
+            let tally = count(way, threads, args.increments);
+            println!(
+                "  {:<18} {:>11} {:>11} {:>6.1} % {:>9}",
+                if racy_tries > 0 {
+                    "  (again)"
+                } else {
+                    way.name()
+                },
+                tally.got,
+                tally.lost(),
+                tally.lost_percent(),
+                fmt_duration(tally.elapsed)
+            );
+            // The racy way may lose updates (that is the lesson) but can never invent one;
+            // the other two must be exact.
+            all_right &= match way {
+                Way::Racy => tally.got <= tally.expected,
+                Way::FetchAdd | Way::Mutex => tally.got == tally.expected,
+            };
+            if way != Way::Racy {
+                break;
+            }
             racy_lost = tally.lost();
+            racy_tries += 1;
+            // A try that lost nothing had threads that did not overlap: in release mode a
+            // million increments take well under a millisecond, and one thread can be done
+            // before the other gets a core. Try again, as a student would, a few times.
+            if racy_lost > 0 || threads == 1 || racy_tries == RACY_TRIES {
+                break;
+            }
         }
-        println!(
-            "  {:<18} {:>11} {:>11} {:>6.1} % {:>9}",
-            way.name(),
-            tally.got,
-            tally.lost(),
-            tally.lost_percent(),
-            fmt_duration(tally.elapsed)
-        );
-        // The racy way may lose updates (that is the lesson) but can never invent one;
-        // the other two must be exact.
-        all_right &= match way {
-            Way::Racy => tally.got <= tally.expected,
-            Way::FetchAdd | Way::Mutex => tally.got == tally.expected,
-        };
+        racy_tries = 0;
     }
 
     println!();
@@ -88,11 +107,11 @@ fn main() -> ExitCode {
         );
         println!("it read + 1 overwrote every increment the other thread had written in between.");
     } else if threads > 1 {
-        // It happens, mostly on a first run in release mode, where a million increments
-        // take well under a millisecond: one thread was done before the other got a core.
-        println!("The racy way lost nothing this time: the threads did not overlap (one was done");
-        println!("before the other got a core). A race is likely, not certain: run it again, or");
-        println!("give it more --increments.");
+        println!(
+            "The racy way lost nothing, {RACY_TRIES} times: the threads never overlapped (one was"
+        );
+        println!("done before the other got a core). A race is likely, not certain: give it more");
+        println!("--increments.");
     } else {
         println!("One thread has nobody to race with: even the racy way counts every increment.");
     }
