@@ -5,13 +5,31 @@
 //! a panic is a failure with its explanation attached.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+/// The path of the example `example`, found next to `a_program` (any of the same package's
+/// programs, `env!("CARGO_BIN_EXE_<program>")`). Cargo tells tests where the programs are,
+/// not the examples; `cargo test -p <package>` builds the examples in `examples/` beside
+/// them. Panics, saying how to build it, if it is not there.
+pub fn example(a_program: &str, example: &str) -> PathBuf {
+    let programs = Path::new(a_program)
+        .parent()
+        .expect("a program lives in a target directory");
+    let path = programs.join("examples").join(example);
+    assert!(
+        path.exists(),
+        "{} is missing: `cargo test -p <package>` builds it (a `--test` filter alone does \
+         not; run `cargo build -p <package> --examples` first)",
+        path.display()
+    );
+    path
+}
 
 /// Runs `bin` with `args` (a comparison's `--json` among them) and returns its JSON rows,
 /// one per line of stdout. Panics, showing stderr and stdout, unless the program exits
@@ -114,6 +132,12 @@ pub fn run_within(bin: &str, args: &[&str], limit: Duration) -> (Option<i32>, St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[should_panic(expected = "is missing")]
+    fn a_missing_example_says_how_to_build_it() {
+        example("/nonexistent/target/debug/program", "nothing");
+    }
 
     #[test]
     fn count_reads_whole_numbers_only() {

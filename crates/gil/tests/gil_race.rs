@@ -3,47 +3,20 @@
 //!
 //!     cargo build -p gil --examples && cargo test -p gil --test gil_race
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
-use std::thread;
 use std::time::Duration;
 
-/// Cargo gives tests the path of the package's programs but not of its examples;
-/// `cargo test` builds the examples next to the programs, in `examples/`.
-fn gil_race_binary() -> PathBuf {
-    let programs = Path::new(env!("CARGO_BIN_EXE_gil_io"))
-        .parent()
-        .expect("target directory");
-    let path = programs.join("examples").join("gil_race");
-    assert!(
-        path.exists(),
-        "{} is missing: `cargo test -p gil` builds it (a `--test` filter alone does not; \
-         run `cargo build -p gil --examples` first)",
-        path.display()
-    );
-    path
-}
+use common::testing;
 
-/// Runs the example; a run that has not ended within a minute (a deadlock between the GIL
-/// and the lock, say) fails the test and is killed instead of hanging it.
-fn run(args: &[&str]) -> Output {
-    let child = Command::new(gil_race_binary())
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start gil_race");
-    let pid = child.id().to_string();
-    let (done, finished) = mpsc::channel();
-    thread::spawn(move || done.send(child.wait_with_output()));
-    match finished.recv_timeout(Duration::from_secs(60)) {
-        Ok(output) => output.expect("wait for gil_race"),
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid]).status();
-            panic!("gil_race {args:?} did not finish within 60 s");
-        }
-    }
+/// Runs the exercise solution (built next to the programs by `cargo test -p gil`) and
+/// returns its exit code and stdout. A run that has not ended within a minute (a deadlock
+/// between the GIL and the lock, say) is killed and fails the test instead of hanging it.
+fn run(args: &[&str]) -> (Option<i32>, String) {
+    let example = testing::example(env!("CARGO_BIN_EXE_gil_io"), "gil_race");
+    testing::run_within(
+        example.to_str().expect("a UTF-8 path"),
+        args,
+        Duration::from_secs(60),
+    )
 }
 
 /// One variant's result line.
@@ -76,9 +49,8 @@ fn parse(line: &str) -> Option<Counted> {
 
 /// The three variants' results, in order: three bytecodes, one bytecode, with a lock.
 fn results(args: &[&str]) -> (Vec<Counted>, String) {
-    let out = run(args);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "exit {}:\n{stdout}", out.status);
+    let (code, stdout) = run(args);
+    assert_eq!(code, Some(0), "{stdout}");
     let counted: Vec<Counted> = stdout.lines().filter_map(parse).collect();
     assert_eq!(counted.len(), 3, "{stdout}");
     (counted, stdout)
@@ -119,13 +91,13 @@ fn one_thread_loses_nothing() {
 
 #[test]
 fn help_works_and_nonsense_flags_exit_2() {
-    assert!(run(&["--help"]).status.success());
+    assert_eq!(run(&["--help"]).0, Some(0));
     for args in [
         &["--threads", "0"][..],
         &["--increments", "0"],
         &["--switch-interval", "0ms"],
         &["--switch-interval", "soon"],
     ] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        assert_eq!(run(args).0, Some(2), "{args:?}");
     }
 }

@@ -9,6 +9,8 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
+use common::testing;
+
 /// Runs a program; a run that has not ended within a minute (a consumer waiting for a
 /// sentinel that never comes, say) fails the test and is killed instead of hanging it.
 fn run(program: &Path, args: &[&str]) -> Output {
@@ -36,20 +38,12 @@ fn creator_consumer(args: &[&str]) -> (Output, String) {
     (out, stdout)
 }
 
-/// The exercise solution. Cargo gives tests the path of the package's programs but not of
-/// its examples; `cargo test` builds the examples next to the programs, in `examples/`.
+/// The exercise solution, built next to the programs by `cargo test -p pipes`.
 fn two_consumers_binary() -> PathBuf {
-    let programs = Path::new(env!("CARGO_BIN_EXE_creator_consumer"))
-        .parent()
-        .expect("target directory");
-    let path = programs.join("examples").join("creator_two_consumers");
-    assert!(
-        path.exists(),
-        "{} is missing: `cargo test -p pipes` builds it (a `--test` filter alone does not; \
-         run `cargo build -p pipes --examples` first)",
-        path.display()
-    );
-    path
+    testing::example(
+        env!("CARGO_BIN_EXE_creator_consumer"),
+        "creator_two_consumers",
+    )
 }
 
 /// The items a consumer says it processed, in order: `<prefix>data found to be processed: N`.
