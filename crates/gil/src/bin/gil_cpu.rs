@@ -39,7 +39,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use common::measure::{self, fmt_duration};
+use common::measure::{self, FastestRuns, fmt_duration};
 use common::process;
 use common::report::Report;
 use common::timeline::Timeline;
@@ -242,8 +242,7 @@ fn compare(args: &Args, report: &mut Report) -> Result<Comparison, Box<dyn Error
     }
     let mut reference: Option<Vec<Digest>> = None;
     let mut timeline = None;
-    let mut best: [Option<Timed>; 4] = Default::default();
-    let mut ok = [true; 4];
+    let mut fastest = FastestRuns::new(Variant::ALL.len());
     for round in 0..args.runs {
         for (slot, variant) in Variant::ALL.into_iter().enumerate() {
             // Only the first gil-threads run is drawn, on a timeline whose time zero is
@@ -255,26 +254,20 @@ fn compare(args: &Args, report: &mut Report) -> Result<Comparison, Box<dyn Error
             let timed = variant.run(&chains, args, draw)?;
             // The serial run comes first in each round: the first one is the reference.
             let reference = reference.get_or_insert_with(|| timed.run.digests.clone());
-            ok[slot] &= timed.run.digests == *reference;
-            if best[slot]
-                .as_ref()
-                .is_none_or(|best| timed.took < best.took)
-            {
-                best[slot] = Some(timed);
-            }
+            let ok = timed.run.digests == *reference;
+            fastest.record(slot, timed.took, timed, ok);
         }
     }
-    let mut fastest = Vec::new();
-    for ((variant, timed), ok) in Variant::ALL.into_iter().zip(best).zip(ok) {
-        let timed = timed.expect("clap asks for at least one run");
+    let mut fastest_runs = Vec::new();
+    for (variant, (timed, ok)) in Variant::ALL.into_iter().zip(fastest.into_fastest()) {
         record(report, variant, &timed, ok, args.json);
-        fastest.push(timed);
+        fastest_runs.push(timed);
     }
     if !args.json {
         println!();
     }
     Ok(Comparison {
-        fastest,
+        fastest: fastest_runs,
         timeline: timeline.expect("the first round runs gil-threads"),
     })
 }

@@ -35,7 +35,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use common::matrix::{self, Matrix};
-use common::measure::{self, fmt_duration};
+use common::measure::{self, FastestRuns, fmt_duration};
 use common::report::Report;
 use gil::matmul::{self, Product};
 use gil::{Gil, SwitchIntervalFlag};
@@ -121,20 +121,16 @@ fn compare(
     args: &Args,
     report: &mut Report,
 ) -> Vec<Timed> {
-    let mut best: [Option<Timed>; 4] = Default::default();
-    let mut ok = [true; 4];
+    let mut runs = FastestRuns::new(Variant::ALL.len());
     for _ in 0..args.runs {
         for (slot, variant) in Variant::ALL.into_iter().enumerate() {
             let (product, took) = measure::time(|| variant.run(a, b, args));
-            ok[slot] &= product.c.approx_eq(reference, TOLERANCE);
-            if best[slot].as_ref().is_none_or(|best| took < best.took) {
-                best[slot] = Some(Timed { product, took });
-            }
+            let ok = product.c.approx_eq(reference, TOLERANCE);
+            runs.record(slot, took, Timed { product, took }, ok);
         }
     }
     let mut fastest = Vec::new();
-    for ((variant, timed), ok) in Variant::ALL.into_iter().zip(best).zip(ok) {
-        let timed = timed.expect("clap asks for at least one run");
+    for (variant, (timed, ok)) in Variant::ALL.into_iter().zip(runs.into_fastest()) {
         record(report, variant, &timed, ok, args.json);
         fastest.push(timed);
     }

@@ -27,7 +27,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
-use common::measure::{self, fmt_duration};
+use common::measure::{self, FastestRuns, fmt_duration};
 use common::process;
 use common::report::Report;
 use pools::cpu::{self, Answer, Job, Workload};
@@ -161,22 +161,15 @@ fn compare(workload: Workload, args: &Args, report: &mut Report) -> Result<(), B
             .zip(&reference)
             .all(|(job, answer)| job.known_answer().is_none_or(|known| known == *answer));
 
-    let mut best: [Option<Timed>; 4] = Default::default();
-    let mut ok = [reference_ok; 4];
+    let mut fastest = FastestRuns::new(Variant::ALL.len());
     for _ in 0..args.runs {
         for (slot, variant) in Variant::ALL.into_iter().enumerate() {
             let timed = variant.run(&jobs, workers)?;
-            ok[slot] &= timed.answers == reference;
-            if best[slot]
-                .as_ref()
-                .is_none_or(|best| timed.took < best.took)
-            {
-                best[slot] = Some(timed);
-            }
+            let ok = reference_ok && timed.answers == reference;
+            fastest.record(slot, timed.took, timed, ok);
         }
     }
-    for ((variant, timed), ok) in Variant::ALL.into_iter().zip(best).zip(ok) {
-        let timed = timed.expect("clap asks for at least one run");
+    for (variant, (timed, ok)) in Variant::ALL.into_iter().zip(fastest.into_fastest()) {
         record(report, workload, variant, &timed, ok, json);
     }
     if !json {
