@@ -6,6 +6,7 @@
 //!
 //! No async, no network: those live in the section crates.
 
+pub mod compare;
 pub mod hashes;
 pub mod matrix;
 pub mod measure;
@@ -16,3 +17,26 @@ pub mod squares;
 pub mod term;
 pub mod testing;
 pub mod timeline;
+
+/// How a program, or a child in its role, ends: success, or the error printed on stderr
+/// after `who` (`"cpu_bound: 1 row(s) computed a wrong answer"`) and exit status 1.
+///
+/// ```
+/// let ok: Result<(), String> = Ok(());
+/// assert_eq!(common::exit_code("demo", ok), std::process::ExitCode::SUCCESS);
+/// ```
+pub fn exit_code<E: std::fmt::Display>(who: &str, result: Result<(), E>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{who}: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workers a pool uses when none is asked for: the CPUs this process may use
+/// ([`std::thread::available_parallelism`]), 1 if that cannot be known.
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}

@@ -496,70 +496,62 @@ where
     })
 }
 
-/// Is process `pid` running? A zombie (ended, waiting for its parent to reap it) counts as
-/// gone. Linux only: reads `/proc/<pid>/stat`. The lessons use it to check that no child
-/// outlives its parent.
-pub fn is_alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        // The state is the first field after the ")" that ends the command name.
-        Ok(stat) => stat
-            .rsplit_once(')')
-            .is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X'])),
-        Err(_) => false,
+/// One role this program can be started in as a child: a name, and what the child does.
+/// Made with [`role`], run by [`run_child`].
+pub struct Role {
+    name: &'static str,
+    main: Box<dyn FnOnce() -> Result<(), Box<dyn std::error::Error>>>,
+}
+
+/// The role `name`, in which the child runs `main`: `role("cpu-worker", cpu::serve)`.
+pub fn role<E>(name: &'static str, main: impl FnOnce() -> Result<(), E> + 'static) -> Role
+where
+    E: Into<Box<dyn std::error::Error>>,
+{
+    Role {
+        name,
+        main: Box::new(move || main().map_err(Into::into)),
     }
 }
 
-/// The pids of the children of process `pid`, gathered from each of its threads'
-/// `/proc/<pid>/task/<tid>/children` lists (Linux only; empty if `pid` is gone).
-pub fn children_of(pid: u32) -> Vec<u32> {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return Vec::new();
-    };
-    tasks
-        .flatten()
-        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
-        .flat_map(|list| {
-            list.split_whitespace()
-                .filter_map(|child| child.parse().ok())
-                .collect::<Vec<u32>>()
-        })
-        .collect()
-}
-
-/// One named check of a test program that is its own child process (a `harness = false`
-/// test: libtest would reject the hidden role arguments): `Ok`, or why it failed.
-pub type Scenario = fn() -> Result<(), String>;
-
-/// Runs each scenario in turn, prints `test <name> ... ok` or `... FAILED: <why>` and then
-/// `N passed, M failed`, the closing line CI reads. Fails if any scenario failed.
-pub fn run_scenarios(scenarios: &[(&str, Scenario)]) -> std::process::ExitCode {
-    let mut failed = 0;
-    for (name, scenario) in scenarios {
-        match scenario() {
-            Ok(()) => println!("test {name} ... ok"),
-            Err(why) => {
-                failed += 1;
-                println!("test {name} ... FAILED: {why}");
-            }
+/// First thing in `main`, before parsing flags: if this process was started as a child
+/// ([`Child::spawn`], [`child_command`]), runs its role and returns the exit code to end
+/// with; in the parent, returns `None`.
+///
+/// ```no_run
+/// use common::process;
+///
+/// fn serve() -> Result<(), process::ProcessError> { Ok(()) }
+///
+/// fn main() -> std::process::ExitCode {
+///     if let Some(exit) = process::run_child([process::role("worker", serve)]) {
+///         return exit;
+///     }
+///     // … the parent's part …
+///     std::process::ExitCode::SUCCESS
+/// }
+/// ```
+///
+/// A role the program does not have is an error said here, once, for every program.
+pub fn run_child(roles: impl IntoIterator<Item = Role>) -> Option<std::process::ExitCode> {
+    let asked = child_role()?;
+    let program = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.file_name()?.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "program".to_string());
+    let mut names = Vec::new();
+    for role in roles {
+        if role.name == asked {
+            return Some(crate::exit_code(
+                &format!("{program} ({asked} process)"),
+                (role.main)(),
+            ));
         }
+        names.push(role.name);
     }
-    println!();
-    println!("{} passed, {failed} failed", scenarios.len() - failed);
-    if failed == 0 {
-        std::process::ExitCode::SUCCESS
-    } else {
-        std::process::ExitCode::FAILURE
-    }
-}
-
-/// How a program, or a child in its role, ends: success, or the error printed on stderr
-/// after `who` (`"worker: child 'x' crashed: …"`) and exit status 1.
-pub fn exit_code<E: fmt::Display>(who: &str, result: Result<(), E>) -> std::process::ExitCode {
-    match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{who}: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
+    eprintln!(
+        "{program}: started as a child in role {asked:?}, which it does not have (it has: {})",
+        names.join(", ")
+    );
+    Some(std::process::ExitCode::FAILURE)
 }

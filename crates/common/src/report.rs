@@ -84,7 +84,25 @@ pub struct Report {
     rows: Vec<Row>,
     /// The variant chosen with [`Report::baseline_variant`], if any.
     baseline: Option<String>,
+    /// Rows as JSON lines and nothing else on stdout (`--json`).
+    json: bool,
+    /// What the table means, printed under it (not with `--json`).
+    notes: Vec<String>,
+    /// The most rounds a comparison of this report took (see [`Report::rounds`]).
+    rounds: usize,
 }
+
+/// The error of a report some of whose rows computed a wrong answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrongAnswers(pub usize);
+
+impl std::fmt::Display for WrongAnswers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} row(s) computed a wrong answer", self.0)
+    }
+}
+
+impl std::error::Error for WrongAnswers {}
 
 impl Report {
     /// An empty report for the program named `program`.
@@ -93,6 +111,60 @@ impl Report {
             program: program.to_string(),
             rows: Vec::new(),
             baseline: None,
+            json: false,
+            notes: Vec::new(),
+            rounds: 1,
+        }
+    }
+
+    /// With `json` (the program's `--json`), [`Report::finish`] prints JSON lines only and
+    /// the comparisons print no transcript.
+    pub fn json(mut self, json: bool) -> Report {
+        self.json = json;
+        self
+    }
+
+    /// Whether this report prints JSON lines (`--json`).
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
+    /// A paragraph printed under the table, saying what to see in it.
+    pub fn note(&mut self, note: impl Into<String>) -> &mut Report {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// The notes, in the order they were added.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// Records that a comparison took `rounds` rounds: the report then says that each
+    /// variant's fastest run counts.
+    pub fn rounds(&mut self, rounds: usize) -> &mut Report {
+        self.rounds = self.rounds.max(rounds);
+        self
+    }
+
+    /// Prints the report (see [`Report::print`]) and its notes, and fails if a row computed
+    /// a wrong answer: `main` turns that into exit status 1.
+    pub fn finish(&self) -> Result<(), WrongAnswers> {
+        self.print(self.json);
+        if !self.json {
+            if self.rounds > 1 {
+                println!(
+                    "Fastest of {} runs per variant; the variants took turns.",
+                    self.rounds
+                );
+            }
+            for note in &self.notes {
+                println!("{note}");
+            }
+        }
+        match self.rows.iter().filter(|row| !row.ok).count() {
+            0 => Ok(()),
+            wrong => Err(WrongAnswers(wrong)),
         }
     }
 

@@ -6,7 +6,7 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -31,24 +31,143 @@ pub fn example(a_program: &str, example: &str) -> PathBuf {
     path
 }
 
+/// How long [`run`] lets a program take before it kills it and fails the test.
+pub const LIMIT: Duration = Duration::from_secs(120);
+
+/// What a program did when a test ran it: how it ended and what it printed.
+#[derive(Debug)]
+pub struct Ran {
+    /// The command line, for messages.
+    pub command: String,
+    /// How it ended.
+    pub status: ExitStatus,
+    /// Everything it printed on stdout.
+    pub stdout: String,
+    /// Everything it printed on stderr.
+    pub stderr: String,
+}
+
+impl Ran {
+    /// The exit code; `None` if a signal ended the program.
+    pub fn code(&self) -> Option<i32> {
+        self.status.code()
+    }
+
+    /// Panics, showing what the program printed, unless it exited with success.
+    pub fn success(&self) -> &Ran {
+        assert!(
+            self.status.success(),
+            "{} ended with {}\nstderr:\n{}\nstdout:\n{}",
+            self.command,
+            self.status,
+            self.stderr,
+            self.stdout
+        );
+        self
+    }
+
+    /// The lines of stdout.
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+
+    /// The JSON rows of a `--json` run, one per line of stdout. Panics unless the program
+    /// exited with success and every line is JSON.
+    pub fn json_rows(&self) -> Vec<Value> {
+        self.success();
+        self.stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?}: {e}")))
+            .collect()
+    }
+
+    /// Every process id stdout names: the number after each `pid` (`pid 12`, `pid: 12`,
+    /// `pid=12`), in order.
+    pub fn pids(&self) -> Vec<u32> {
+        numbers_after(&self.stdout, "pid")
+    }
+}
+
+/// Every whole number that follows `key` in `text` (after spaces, `:` or `=`), in order:
+/// `numbers_after("pid 11, worker pid 12", "pid") == [11, 12]`.
+pub fn numbers_after(text: &str, key: &str) -> Vec<u32> {
+    text.match_indices(key)
+        .filter_map(|(at, _)| {
+            let rest = text[at + key.len()..].trim_start_matches([' ', ':', '=']);
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+/// Runs `bin` with `args`, stdin closed, and returns what it did. A program still running
+/// after [`LIMIT`] is killed and the test fails: a program that hangs fails its test
+/// instead of freezing the test run.
+pub fn run(bin: &str, args: &[&str]) -> Ran {
+    let mut command = Command::new(bin);
+    command.args(args);
+    run_command(command, LIMIT)
+}
+
+/// Runs `command` (arguments, environment and stdin as the test set them; stdout and
+/// stderr are captured here) and returns what it did, killing it and failing the test if
+/// it is still running after `limit`.
+pub fn run_command(mut command: Command, limit: Duration) -> Ran {
+    let line = format!("{command:?}");
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{line} does not start: {e}"));
+    // Read both pipes on threads of their own: a program that fills a pipe would otherwise
+    // block on its writes while we wait for it to end.
+    let read = |pipe: Option<Box<dyn Read + Send>>| {
+        thread::spawn(move || {
+            let mut text = String::new();
+            if let Some(mut pipe) = pipe {
+                pipe.read_to_string(&mut text).expect("UTF-8 output");
+            }
+            text
+        })
+    };
+    let stdout = read(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = read(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("we can ask about our child") {
+            break status;
+        }
+        if started.elapsed() > limit {
+            child.kill().expect("we can kill our child");
+            child.wait().expect("and reap it");
+            panic!("{line} hung for more than {limit:?}");
+        }
+        // Polling a child that is expected to end by itself: no timing is asserted.
+        thread::sleep(Duration::from_millis(10));
+    };
+    Ran {
+        command: line,
+        status,
+        stdout: stdout.join().expect("the reader does not panic"),
+        stderr: stderr.join().expect("the reader does not panic"),
+    }
+}
+
 /// Runs `bin` with `args` (a comparison's `--json` among them) and returns its JSON rows,
 /// one per line of stdout. Panics, showing stderr and stdout, unless the program exits
 /// with success and every line is JSON.
 pub fn json_rows(bin: &str, args: &[&str]) -> Vec<Value> {
-    let output = Command::new(bin)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{bin} does not start: {e}"));
-    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
-    assert!(
-        output.status.success(),
-        "{bin} {args:?}: {}\n{stdout}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?}: {e}")))
-        .collect()
+    run(bin, args).json_rows()
 }
 
 /// The whole number under `key` in a JSON row. Panics if there is none.
@@ -66,20 +185,12 @@ pub fn run_drawing_timeline(bin: &str, args: &[&str]) -> (String, String) {
     let name = Path::new(bin)
         .file_name()
         .map_or("program".into(), |name| name.to_string_lossy());
-    let run = RUNS.fetch_add(1, Ordering::Relaxed);
-    let path = std::env::temp_dir().join(format!("{name}-{}-{run}.svg", std::process::id()));
+    let nth = RUNS.fetch_add(1, Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("{name}-{}-{nth}.svg", std::process::id()));
     let path_arg = path.to_str().expect("a UTF-8 temporary path");
-    let output = Command::new(bin)
-        .args(args)
-        .args(["--timeline", path_arg])
-        .output()
-        .unwrap_or_else(|e| panic!("{bin} does not start: {e}"));
-    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
-    assert!(
-        output.status.success(),
-        "{bin} {args:?} --timeline: {}\n{stdout}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let mut args = args.to_vec();
+    args.extend(["--timeline", path_arg]);
+    let stdout = run(bin, &args).success().stdout.clone();
     let svg = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{bin} wrote no timeline to {path_arg}: {e}"));
     std::fs::remove_file(&path).ok();
@@ -92,41 +203,68 @@ pub fn run_drawing_timeline(bin: &str, args: &[&str]) -> (String, String) {
 }
 
 /// Runs `bin` with `args` and returns its exit code (`None` if a signal ended it) and its
-/// stdout, for a program that must end by itself. If it is still running after `limit`,
-/// it is killed and the test fails: a program that hangs fails its test instead of
-/// freezing the test run.
+/// stdout, for a program that must end by itself within `limit` (see [`run_command`]).
 pub fn run_within(bin: &str, args: &[&str], limit: Duration) -> (Option<i32>, String) {
-    let mut child = Command::new(bin)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{bin} does not start: {e}"));
-    // Read stdout on a thread of its own: a program that fills the pipe would otherwise
-    // block on its writes while we wait for it to end.
-    let mut pipe = child.stdout.take().expect("stdout is piped");
-    let reader = thread::spawn(move || {
-        let mut stdout = String::new();
-        pipe.read_to_string(&mut stdout).map(|_| stdout)
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("we can ask about our child") {
-            break status;
-        }
-        if started.elapsed() > limit {
-            child.kill().expect("we can kill our child");
-            child.wait().expect("and reap it");
-            panic!("{bin} {args:?} hung for more than {limit:?}");
-        }
-        // Polling a child that is expected to end by itself: no timing is asserted.
-        thread::sleep(Duration::from_millis(20));
+    let mut command = Command::new(bin);
+    command.args(args);
+    let ran = run_command(command, limit);
+    (ran.code(), ran.stdout)
+}
+
+/// Is process `pid` running? A zombie (ended, waiting for its parent to reap it) counts as
+/// gone. Linux only: reads `/proc/<pid>/stat`. The lessons use it to check that no child
+/// outlives its parent.
+pub fn is_alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state is the first field after the ")" that ends the command name.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| !rest.trim_start().starts_with(['Z', 'X'])),
+        Err(_) => false,
+    }
+}
+
+/// The pids of the children of process `pid`, gathered from each of its threads'
+/// `/proc/<pid>/task/<tid>/children` lists (Linux only; empty if `pid` is gone).
+pub fn children_of(pid: u32) -> Vec<u32> {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
     };
-    let stdout = reader
-        .join()
-        .expect("the reader does not panic")
-        .expect("UTF-8 output");
-    (status.code(), stdout)
+    tasks
+        .flatten()
+        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
+        .flat_map(|list| {
+            list.split_whitespace()
+                .filter_map(|child| child.parse().ok())
+                .collect::<Vec<u32>>()
+        })
+        .collect()
+}
+
+/// One named check of a test program that is its own child process (a `harness = false`
+/// test: libtest would reject the hidden role arguments): `Ok`, or why it failed.
+pub type Scenario = fn() -> Result<(), String>;
+
+/// Runs each scenario in turn, prints `test <name> ... ok` or `... FAILED: <why>` and then
+/// `N passed, M failed`, the closing line CI reads. Fails if any scenario failed.
+pub fn run_scenarios(scenarios: &[(&str, Scenario)]) -> std::process::ExitCode {
+    let mut failed = 0;
+    for (name, scenario) in scenarios {
+        match scenario() {
+            Ok(()) => println!("test {name} ... ok"),
+            Err(why) => {
+                failed += 1;
+                println!("test {name} ... FAILED: {why}");
+            }
+        }
+    }
+    println!();
+    println!("{} passed, {failed} failed", scenarios.len() - failed);
+    if failed == 0 {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    }
 }
 
 #[cfg(test)]
@@ -158,6 +296,28 @@ mod tests {
     #[should_panic(expected = "hung for more than")]
     fn run_within_kills_a_program_that_hangs() {
         run_within("sleep", &["30"], Duration::from_millis(200));
+    }
+
+    #[test]
+    fn run_captures_both_streams_and_the_code() {
+        let ran = run("sh", &["-c", "echo out; echo err >&2; exit 4"]);
+        assert_eq!(
+            (ran.code(), ran.stdout.as_str(), ran.stderr.as_str()),
+            (Some(4), "out\n", "err\n")
+        );
+    }
+
+    #[test]
+    fn pids_are_the_numbers_after_pid() {
+        let ran = run(
+            "sh",
+            &[
+                "-c",
+                "echo 'parent pid 11, worker pid: 12 (ok)'; echo pid=7",
+            ],
+        );
+        assert_eq!(ran.pids(), [11, 12, 7]);
+        assert_eq!(numbers_after("parent: 3, x", "parent"), [3]);
     }
 
     #[test]

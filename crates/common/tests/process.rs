@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use common::process::{self, Child, ProcessError};
+use common::testing;
 
 /// What the test's children are asked to do.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -30,7 +31,7 @@ fn main() -> ExitCode {
     if let Some(role) = process::child_role() {
         return child_main(&role);
     }
-    let scenarios: [(&str, process::Scenario); 6] = [
+    let scenarios: [(&str, testing::Scenario); 6] = [
         (
             "a child is another process and answers typed messages",
             round_trip,
@@ -56,7 +57,7 @@ fn main() -> ExitCode {
             dies_with_parent,
         ),
     ];
-    process::run_scenarios(&scenarios)
+    testing::run_scenarios(&scenarios)
 }
 
 /// The child's part: serve requests until the channel closes.
@@ -169,12 +170,12 @@ fn dies_with_parent() -> Result<(), String> {
         return Err("middle did not report its child".into());
     };
     check(
-        process::is_alive(grandchild),
+        testing::is_alive(grandchild),
         "grandchild not running before the kill",
     )?;
     middle.kill().map_err(|e| e.to_string())?;
     let killed_at = Instant::now();
-    while process::is_alive(grandchild) {
+    while testing::is_alive(grandchild) {
         if killed_at.elapsed() > Duration::from_secs(1) {
             let _ = kill(grandchild);
             return Err(format!(

@@ -48,9 +48,31 @@ pub struct Program {
     /// Other ways to run it that teach something of their own (a flag that breaks the
     /// program on purpose, a fix, a comparison).
     pub variants: &'static [Variant],
-    /// The arguments of its release-mode comparison, if it has one. `scripts/bench` runs
-    /// `cargo run --release -p <package> --bin <bin> -- <bench> --json`.
-    pub bench: Option<&'static str>,
+    /// Whether it is a release-mode comparison that `scripts/bench` runs, and how.
+    pub bench: Bench,
+}
+
+/// Whether `scripts/bench` runs a program, as
+/// `cargo run --release -p <package> --bin <bin> -- [args] --json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bench {
+    /// Not a comparison: the benchmark script leaves it out.
+    No,
+    /// A comparison as it is: run with `--json` alone.
+    AsIs,
+    /// A comparison with these arguments before `--json` (for example `"--compare"`).
+    With(&'static str),
+}
+
+impl Bench {
+    /// The arguments before `--json`, if the benchmark script runs the program.
+    pub fn args(self) -> Option<&'static str> {
+        match self {
+            Bench::No => None,
+            Bench::AsIs => Some(""),
+            Bench::With(args) => Some(args),
+        }
+    }
 }
 
 /// A program run with particular arguments.
@@ -94,14 +116,14 @@ static SECTIONS: &[Section] = &[
                 bin: "spinner_thread",
                 lesson: "a spinner thread animates while the main thread blocks for 2 s, then prints \"Answer: 42\"",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "spinner_proc",
                 bin: "spinner_proc",
                 lesson: "the spinner runs in a child process (this binary, re-executed) and is stopped by a message, not a kill",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "spinner_async",
@@ -125,14 +147,14 @@ static SECTIONS: &[Section] = &[
                         lesson: "what yielding every N divisions costs, as a table of N against time",
                     },
                 ],
-                bench: Some("--compare"),
+                bench: Bench::With("--compare"),
             },
             Program {
                 package: "spinner_async_std",
                 bin: "spinner_async_std",
                 lesson: "the same program on async-std (discontinued upstream), with the smol spelling alongside",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
         ],
         exercises: &[Exercise {
@@ -155,28 +177,28 @@ static SECTIONS: &[Section] = &[
                     args: "--bench",
                     lesson: "round-trip latency of one small message: ipc-channel vs an OS pipe vs a crossbeam channel, pinned and not",
                 }],
-                bench: Some("--bench"),
+                bench: Bench::With("--bench"),
             },
             Program {
                 package: "pipes",
                 bin: "pipe_raw",
                 lesson: "the same dialogue over the child's stdin and stdout, one line per message: what ipc-channel adds",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pipes",
                 bin: "send_objects",
                 lesson: "a typed value [42, None, 'hello'] crosses the process boundary by serde; an Rc or a closure does not compile",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pipes",
                 bin: "doubler",
                 lesson: "five child processes each double a number and report their pid and name",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pipes",
@@ -186,21 +208,21 @@ static SECTIONS: &[Section] = &[
                     args: "--no-lock",
                     lesson: "without the lock the children's lines interleave mid-line",
                 }],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pipes",
                 bin: "creator_consumer",
                 lesson: "a creator and a consumer process joined by one channel; the sentinel ends the consumer; nothing is lost",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pipes",
                 bin: "manager",
                 lesson: "a server process owns a dict and a list; children change them through request/response proxies",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pipes",
@@ -216,14 +238,14 @@ static SECTIONS: &[Section] = &[
                         lesson: "1 vs 2 worker processes on seed 002's numbers (bound ≈1.5×, Amdahl) and on a balanced set",
                     },
                 ],
-                bench: Some("--compare"),
+                bench: Bench::With("--compare"),
             },
             Program {
                 package: "pipes",
                 bin: "spawn_cost",
                 lesson: "spawning and joining 100 processes vs 100 threads: the cost of one of each, and the ratio",
                 variants: &[],
-                bench: Some(""),
+                bench: Bench::AsIs,
             },
         ],
         exercises: &[Exercise {
@@ -243,28 +265,28 @@ static SECTIONS: &[Section] = &[
                 bin: "three_workers",
                 lesson: "three threads sleeping 0.5/1.0/1.5 s per step overlap: the total is the slowest thread, not the sum",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "queues",
                 bin: "queue_kinds",
                 lesson: "the same inputs come out of Queue, LifoQueue, PriorityQueue and SimpleQueue in FIFO, LIFO, priority and FIFO order",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "queues",
                 bin: "producer_consumer",
                 lesson: "4 producers × 10 jobs, 3 consumers; join() returns after every task_done(), then Done; every job consumed once",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "queues",
                 bin: "copy_files",
                 lesson: "worker threads copy real files from a job queue; contents checked; output lines never torn",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "queues",
@@ -274,21 +296,21 @@ static SECTIONS: &[Section] = &[
                     args: "--via channel",
                     lesson: "the same results sent back through a channel: no lock to share",
                 }],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "queues",
                 bin: "channels",
                 lesson: "std mpsc, crossbeam bounded, unbounded, zero-capacity and select!: when a send waits, and for whom",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "queues",
                 bin: "queue_throughput",
                 lesson: "messages per second: our Condvar queue (before and after), std mpsc, crossbeam bounded and unbounded",
                 variants: &[],
-                bench: Some(""),
+                bench: Bench::AsIs,
             },
         ],
         exercises: &[Exercise {
@@ -311,42 +333,42 @@ static SECTIONS: &[Section] = &[
                     args: "--port 8000 --delay-ms 100",
                     lesson: "a fixed port and 100 ms of latency on every response, for curl or a browser",
                 }],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pools",
                 bin: "thread_pool",
                 lesson: "a pool of 3 threads runs three sleeping workers; Done! only after all finish; total ≈ the slowest",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pools",
                 bin: "futures_demo",
                 lesson: "a job's handle reports not done, then done, then its value",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pools",
                 bin: "map_vs_as_completed",
                 lesson: "map yields in submission order, as_completed in finishing order, side by side",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pools",
                 bin: "pool_deadlock",
                 lesson: "a job waiting on a job in a 1-worker pool, and a waits b waits a: both detected by a timeout, explained, fixed",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pools",
                 bin: "default_workers",
                 lesson: "available_parallelism, Python's min(32, cpu + 4) and rayon's default, side by side",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pools",
@@ -356,7 +378,7 @@ static SECTIONS: &[Section] = &[
                     args: "--count 40 --workers 5,30",
                     lesson: "a shorter run for a live demo",
                 }],
-                bench: Some(""),
+                bench: Bench::AsIs,
             },
             Program {
                 package: "pools",
@@ -366,28 +388,28 @@ static SECTIONS: &[Section] = &[
                     args: "--scale 10",
                     lesson: "ten times the work: the process pool's start-up becomes a small share",
                 }],
-                bench: Some(""),
+                bench: Bench::AsIs,
             },
             Program {
                 package: "pools",
                 bin: "prime_pool",
                 lesson: "seed 001's PRIMES checked by a thread pool, a process pool and rayon: the same answers",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pools",
                 bin: "fetch_titles",
                 lesson: "worker threads take URLs from a queue, fetch pages from the cat server and print each <title>",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "pools",
                 bin: "url_errors",
                 lesson: "404, timeout, refused and dropped connections are reported per URL; the other URLs succeed",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
         ],
         exercises: &[Exercise {
@@ -410,14 +432,14 @@ static SECTIONS: &[Section] = &[
                     args: "--threads 5",
                     lesson: "five threads under the GIL: still no faster; four of them wait while one hashes",
                 }],
-                bench: Some(""),
+                bench: Bench::AsIs,
             },
             Program {
                 package: "gil",
                 bin: "gil_io",
                 lesson: "10 threads that wait 100 ms with the GIL released finish in about one wait, not ten",
                 variants: &[],
-                bench: Some(""),
+                bench: Bench::AsIs,
             },
             Program {
                 package: "gil",
@@ -427,35 +449,35 @@ static SECTIONS: &[Section] = &[
                     args: "--switch-interval 1ms",
                     lesson: "a shorter switch interval shrinks the wait, at the price of more switches",
                 }],
-                bench: Some(""),
+                bench: Bench::AsIs,
             },
             Program {
                 package: "gil",
                 bin: "gil_release",
                 lesson: "a matrix product on 2 threads: no faster while holding the GIL, about 2× inside allow_threads (numpy's way)",
                 variants: &[],
-                bench: Some(""),
+                bench: Bench::AsIs,
             },
             Program {
                 package: "gil",
                 bin: "race",
                 lesson: "a load-then-store increment on 2 threads loses updates; fetch_add and a Mutex lose none",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
             Program {
                 package: "gil",
                 bin: "contention",
                 lesson: "increments per second: one Mutex, one atomic, per-thread counters, false sharing and CachePadded, on 1 and 2 threads",
                 variants: &[],
-                bench: Some(""),
+                bench: Bench::AsIs,
             },
             Program {
                 package: "gil",
                 bin: "deadlock",
                 lesson: "two threads take two locks in opposite order and deadlock; detected by a timeout, fixed by ordering; RLock and Condition in Rust",
                 variants: &[],
-                bench: None,
+                bench: Bench::No,
             },
         ],
         exercises: &[Exercise {
@@ -655,7 +677,7 @@ mod tests {
             args: "--blocking",
             lesson: "",
         }],
-        bench: None,
+        bench: Bench::No,
     };
 
     const ONE_OF_MANY: Program = Program {
@@ -663,7 +685,7 @@ mod tests {
         bin: "pipe_worker",
         lesson: "",
         variants: &[],
-        bench: None,
+        bench: Bench::No,
     };
 
     #[test]

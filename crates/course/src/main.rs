@@ -104,7 +104,7 @@ fn bench_list(args: &[String]) -> Result<ExitCode, UsageError> {
         return Err(format!("`bench-list` takes no arguments, got `{arg}`"));
     }
     for program in course::programs() {
-        if let Some(bench) = program.bench {
+        if let Some(bench) = program.bench.args() {
             let line = format!("{} {} {}", program.package, program.bin, bench.trim());
             println!("{}", line.trim_end());
         }

@@ -23,7 +23,7 @@ fn package<'a>(packages: &'a [Package], name: &str) -> Option<&'a Package> {
 /// The Rust a missing catalog entry would be, for the failure message.
 fn program_entry(package: &str, bin: &str) -> String {
     format!(
-        "Program {{ package: \"{package}\", bin: \"{bin}\", lesson: \"…\", variants: &[], bench: None }}"
+        "Program {{ package: \"{package}\", bin: \"{bin}\", lesson: \"…\", variants: &[], bench: Bench::No }}"
     )
 }
 
@@ -123,7 +123,11 @@ fn every_lesson_is_one_line() {
                 ));
             }
         }
-        if program.bench.is_some_and(|args| args.contains("--json")) {
+        if program
+            .bench
+            .args()
+            .is_some_and(|args| args.contains("--json"))
+        {
             problems.push(format!(
                 "{name}: `bench` must not contain --json; scripts/bench appends it"
             ));

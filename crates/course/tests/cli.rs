@@ -182,7 +182,7 @@ fn commands_filters_by_section() {
 fn bench_list_prints_every_comparison() {
     let expected: Vec<String> = course::programs()
         .filter_map(|p| {
-            p.bench.map(|args| {
+            p.bench.args().map(|args| {
                 format!("{} {} {args}", p.package, p.bin)
                     .trim_end()
                     .to_string()

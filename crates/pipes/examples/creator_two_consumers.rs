@@ -171,7 +171,7 @@ fn main() -> ExitCode {
         _ => None,
     };
     if let Some(result) = child {
-        return common::process::exit_code("child process", result);
+        return common::exit_code("child process", result);
     }
     let args = Args::parse();
     let data = queue::data(args.items);

@@ -11,6 +11,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::process::{self, ProcessError};
+use common::testing;
 use pipes::pool::{self, JobFailure, JobResult, ProcessPool};
 use serde::{Deserialize, Serialize};
 
@@ -53,7 +54,7 @@ fn main() -> ExitCode {
         std::panic::set_hook(Box::new(|info| {
             eprintln!("pool test worker {}: {info}", std::process::id());
         }));
-        return common::process::exit_code("pool test worker", pool::serve(work));
+        return common::exit_code("pool test worker", pool::serve(work));
     }
     // Every scenario has its own deadlines; this one catches a hang nothing else did.
     thread::spawn(|| {
@@ -61,7 +62,7 @@ fn main() -> ExitCode {
         eprintln!("the pool tests hung for {:?}: giving up", 6 * PATIENCE);
         std::process::exit(1);
     });
-    let scenarios: [(&str, process::Scenario); 8] = [
+    let scenarios: [(&str, testing::Scenario); 8] = [
         (
             "every job's result arrives exactly once, with the right value",
             every_result_once,
@@ -95,7 +96,7 @@ fn main() -> ExitCode {
             drop_leaves_no_children,
         ),
     ];
-    process::run_scenarios(&scenarios)
+    testing::run_scenarios(&scenarios)
 }
 
 /// The worker's part: one job in, one answer out.
@@ -389,18 +390,18 @@ fn drop_leaves_no_children() -> Result<(), String> {
     )?;
     check(
         pids.iter()
-            .all(|pid| process::children_of(std::process::id()).contains(pid)),
+            .all(|pid| testing::children_of(std::process::id()).contains(pid)),
         "the workers are not our children",
     )?;
     drop(pool);
     // Dropping closed the channels and waited: no process left, not even a zombie.
     for pid in &pids {
         check(
-            !process::is_alive(*pid),
+            !testing::is_alive(*pid),
             format!("worker {pid} outlived its pool"),
         )?;
         check(
-            !process::children_of(std::process::id()).contains(pid),
+            !testing::children_of(std::process::id()).contains(pid),
             format!("worker {pid} is still our child"),
         )?;
     }
@@ -423,7 +424,7 @@ fn read_pid_when_written(path: &Path) -> Result<u32, String> {
 
 fn wait_until_gone(pid: u32) -> Result<(), String> {
     let deadline = Instant::now() + PATIENCE;
-    while process::is_alive(pid) {
+    while testing::is_alive(pid) {
         if Instant::now() > deadline {
             return Err(format!("{pid} still alive after SIGKILL"));
         }

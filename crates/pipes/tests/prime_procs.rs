@@ -184,7 +184,7 @@ fn killing_the_parent_ends_its_workers() {
     // Wait until both workers are busy checking (state R: running or runnable).
     let deadline = Instant::now() + Duration::from_secs(10);
     let workers = loop {
-        let workers = common::process::children_of(parent.id());
+        let workers = common::testing::children_of(parent.id());
         if workers.len() == 2 && workers.iter().all(|&pid| state(pid) == Some('R')) {
             break workers;
         }
@@ -198,7 +198,7 @@ fn killing_the_parent_ends_its_workers() {
     parent.kill().expect("SIGKILL the parent");
     parent.wait().expect("reap the parent");
     let killed_at = Instant::now();
-    while workers.iter().any(|&pid| common::process::is_alive(pid)) {
+    while workers.iter().any(|&pid| common::testing::is_alive(pid)) {
         assert!(
             killed_at.elapsed() < Duration::from_secs(1),
             "workers {workers:?} outlived their parent by a second"

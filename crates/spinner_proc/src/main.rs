@@ -108,7 +108,7 @@ fn supervisor(args: &SpinnerArgs, timeline: &Timeline) -> Result<(u64, Stopped),
 fn main() -> ExitCode {
     if process::child_role().as_deref() == Some(SPINNER) {
         term::leave_ctrl_c_to_parent();
-        return common::process::exit_code("spinner process", spin_in_child());
+        return common::exit_code("spinner process", spin_in_child());
     }
     let args = Args::parse();
     term::wipe_line_on_ctrl_c();

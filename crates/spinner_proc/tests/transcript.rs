@@ -44,11 +44,11 @@ fn child_dies_with_its_parent() {
         .read_line(&mut first)
         .unwrap();
     let (child, _) = pids(&first);
-    assert!(common::process::is_alive(child), "the spinner process runs");
+    assert!(common::testing::is_alive(child), "the spinner process runs");
     parent.kill().unwrap();
     parent.wait().unwrap();
     let killed = Instant::now();
-    while common::process::is_alive(child) {
+    while common::testing::is_alive(child) {
         assert!(
             killed.elapsed() < Duration::from_secs(1),
             "orphan spinner {child}"

@@ -94,7 +94,7 @@ fn main() -> ExitCode {
             eprintln!("gil_cpu: unknown role {role}");
             return ExitCode::FAILURE;
         }
-        return process::exit_code("gil_cpu worker", cpu::serve());
+        return common::exit_code("gil_cpu worker", cpu::serve());
     }
     let args = Args::parse();
     common::warn_if_debug!();

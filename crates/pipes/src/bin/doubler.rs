@@ -110,7 +110,7 @@ fn run_children(jobs: Vec<Job>) -> Result<(), ProcessError> {
 
 fn main() -> ExitCode {
     if process::child_role().as_deref() == Some(DOUBLER) {
-        return common::process::exit_code("doubler", doubler());
+        return common::exit_code("doubler", doubler());
     }
     let args = Args::parse();
     println!("parent process id: {}", std::process::id());

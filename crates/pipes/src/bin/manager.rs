@@ -123,8 +123,8 @@ fn main() -> ExitCode {
             _ => None,
         };
     if let Some(result) = child {
-        return common::process::exit_code("child process", result);
+        return common::exit_code("child process", result);
     }
     let args = Args::parse();
-    common::process::exit_code("error", run(args.workers))
+    common::exit_code("error", run(args.workers))
 }

@@ -63,7 +63,7 @@ fn main() -> ExitCode {
     // In the child: answer lines on stdin until `quit`, and nothing else.
     if process::child_role().as_deref() == Some(raw::ROLE) {
         let settings = WorkerSettings::from_env();
-        return common::process::exit_code(
+        return common::exit_code(
             "worker",
             raw::serve("Worker", io::stdin().lock(), io::stdout().lock(), settings),
         );

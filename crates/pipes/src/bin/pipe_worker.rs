@@ -135,7 +135,7 @@ fn main() -> ExitCode {
             // The echoes of `--bench`.
             return latency::serve_echo(&role).unwrap_or(ExitCode::FAILURE);
         }
-        return common::process::exit_code("worker", worker());
+        return common::exit_code("worker", worker());
     }
     let args = Args::parse();
     if args.bench {

@@ -172,7 +172,7 @@ fn worker(role: &str) -> ExitCode {
         eprintln!("prime_procs: unknown role {role}");
         return ExitCode::FAILURE;
     }
-    common::process::exit_code("prime worker", pool::serve(primes::is_prime))
+    common::exit_code("prime worker", pool::serve(primes::is_prime))
 }
 // ANCHOR_END: worker
 

@@ -158,8 +158,8 @@ fn report(windows: &[Window], no_lock: bool) {
 fn main() -> ExitCode {
     // A printer process runs its part and stops, before any flag is parsed.
     if process::child_role().as_deref() == Some(PRINTER) {
-        return common::process::exit_code("printer process", printer());
+        return common::exit_code("printer process", printer());
     }
     let args = Args::parse();
-    common::process::exit_code("error", run(&args))
+    common::exit_code("error", run(&args))
 }

@@ -50,7 +50,7 @@ fn round_trip(list: Vec<Value>) -> Result<Vec<Value>, ProcessError> {
 
 fn main() -> ExitCode {
     if process::child_role().as_deref() == Some(objects::ECHO) {
-        return common::process::exit_code("child", objects::echo_in_child());
+        return common::exit_code("child", objects::echo_in_child());
     }
     let args = Args::parse();
     let list = objects::mixed_list(args.number, &args.text);

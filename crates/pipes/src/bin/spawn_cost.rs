@@ -110,7 +110,7 @@ fn main() -> ExitCode {
         // Does nothing at all: what we time is starting and ending a process.
         Some(EXIT_AT_ONCE) => return ExitCode::SUCCESS,
         Some(ECHO_INDEX) => {
-            return common::process::exit_code("echo", echo_index());
+            return common::exit_code("echo", echo_index());
         }
         Some(_) | None => {}
     }

@@ -94,7 +94,7 @@ fn main() -> ExitCode {
             eprintln!("cpu_bound: unknown role {role}");
             return ExitCode::FAILURE;
         }
-        return process::exit_code("cpu worker", cpu::serve());
+        return common::exit_code("cpu worker", cpu::serve());
     }
     let args = Args::parse();
     common::warn_if_debug!();

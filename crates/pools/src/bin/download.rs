@@ -200,7 +200,7 @@ fn worker(role: &str) -> ExitCode {
         eprintln!("download: unknown role {role}");
         return ExitCode::FAILURE;
     }
-    process::exit_code(
+    common::exit_code(
         "download worker",
         pool::serve(|url: String| download_site(&url, false)),
     )

@@ -57,7 +57,7 @@ fn main() -> ExitCode {
             eprintln!("prime_pool: unknown role {role}");
             return ExitCode::FAILURE;
         }
-        return process::exit_code("prime worker", pool::serve(primes::is_prime));
+        return common::exit_code("prime worker", pool::serve(primes::is_prime));
     }
     let args = Args::parse();
     let workers = args
