@@ -206,6 +206,12 @@ impl Report {
         &self.rows
     }
 
+    /// The rows, to add columns computed from several of them (a cost per operation
+    /// against the baseline row, say).
+    pub fn rows_mut(&mut self) -> &mut [Row] {
+        &mut self.rows
+    }
+
     /// `true` when every row's answer was right. A comparison exits non-zero otherwise:
     ///
     /// ```no_run

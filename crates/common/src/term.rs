@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-/// The spinner's frames, as in the seed: backslash, bar, slash, dash.
+/// The spinner's frames, as in Fluent Python's spinners: backslash, bar, slash, dash.
 pub const FRAMES: &str = r"\|/-";
 
 /// Width of the status line now on the screen (0: none), so that a Ctrl-C can wipe it.
@@ -230,9 +230,9 @@ mod tests {
         assert_eq!(frames_in_report("Answer: 42"), None);
     }
 
-    /// The frames are the seed's four, in its order.
+    /// The frames are Fluent Python's four, in its order.
     #[test]
-    fn frames_are_the_seeds() {
+    fn frames_are_fluent_pythons() {
         let first: String = FRAMES.chars().cycle().take(6).collect();
         assert_eq!(first, "\\|/-\\|");
     }

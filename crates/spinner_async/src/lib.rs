@@ -5,7 +5,7 @@
 //! which hands the thread back to the runtime; `slow()` awaits a 2 s sleep the same way.
 //! Because both only ever wait by awaiting, the one thread is enough for both.
 //!
-//! The pitfall (seed 002's "GIL impact"): put a CPU-bound call such as a primality check
+//! The pitfall (Fluent Python's "GIL impact"): put a CPU-bound call such as a primality check
 //! inside a task and it never awaits, so the runtime never gets the thread back and the
 //! spinner freezes. Two fixes: move the call to tokio's blocking thread pool
 //! ([`Fix::SpawnBlocking`]), or cut it into slices with a `yield_now().await` between them
@@ -33,7 +33,7 @@ pub enum Fix {
 /// What `slow()` does while the spinner spins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Work {
-    /// Await a sleep: the seed's `await asyncio.sleep(2)`.
+    /// Await a sleep: Fluent Python's `await asyncio.sleep(2)`.
     Sleep(Duration),
     /// Check `n` for primality right inside the task: the runtime's thread is not released.
     Blocking(u64),
@@ -57,7 +57,7 @@ pub async fn spin(msg: &str, interval: Duration, frames: Arc<AtomicU64>, timelin
 // ANCHOR_END: spin
 
 // ANCHOR: slow
-/// The seed's `slow()`: awaits a sleep, then answers.
+/// Fluent Python's `slow()`: awaits a sleep, then answers.
 pub async fn slow(seconds: Duration) -> u64 {
     tokio::time::sleep(seconds).await;
     42
@@ -133,7 +133,7 @@ pub async fn supervisor(work: Work, interval: Duration, timeline: &Timeline) -> 
     };
     let elapsed = started.elapsed();
     let frames = frames.load(Ordering::Relaxed);
-    spinner.abort(); // the seed's spinner.cancel()
+    spinner.abort(); // Fluent Python's spinner.cancel()
     let _ = spinner.await; // wait until it is really gone (and its line wiped)
     Outcome {
         answer,
@@ -155,51 +155,53 @@ impl Work {
     }
 }
 
-/// One row of the yield-cost comparison.
-#[derive(Debug, Clone, PartialEq)]
-pub struct YieldCost {
-    /// Divisions between two yields; `None` for the check that never yields.
-    pub every: Option<u64>,
-    pub prime: bool,
-    pub yields: u64,
-    pub elapsed: Duration,
-}
-
-/// Times the check of `n` without yielding and then yielding every `every` divisions, on
-/// the current runtime with no other task ready: the pure cost of giving the thread back.
-/// Each variant runs `repeats` times and keeps its fastest run, to filter out noise.
-pub async fn yield_cost(n: u64, everies: &[u64], repeats: u32) -> Vec<YieldCost> {
-    use std::time::Instant; // wall time, even on a paused clock
-    let mut rows = Vec::new();
-    for every in std::iter::once(None).chain(everies.iter().copied().map(Some)) {
-        let mut best: Option<YieldCost> = None;
-        for _ in 0..repeats.max(1) {
-            let started = Instant::now();
-            let (prime, yields) = match every {
-                None => (is_prime(std::hint::black_box(n)), 0),
-                Some(every) => check_yielding(std::hint::black_box(n), every).await,
-            };
-            let elapsed = started.elapsed();
-            if best.as_ref().is_none_or(|b| elapsed < b.elapsed) {
-                best = Some(YieldCost {
-                    every,
-                    prime,
-                    yields,
-                    elapsed,
-                });
-            }
-        }
-        rows.extend(best);
+// ANCHOR: yield_cost
+/// How much yielding costs: the same check of `n` never yielding (one slice as long as the
+/// whole check), then yielding every `every` divisions, on `runtime` with no other task
+/// ready, so the extra time is the pure cost of handing the thread back. Each variant's
+/// answer is checked; `yields` and the cost of one yield go beside its time.
+pub fn yield_cost(
+    runtime: &tokio::runtime::Runtime,
+    n: u64,
+    everies: &[u64],
+    rounds: usize,
+    report: &mut common::report::Report,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut cost = common::compare::Comparison::new("is_prime with yields")
+        .title(format!(
+            "Checking {n} on one thread, yielding to the runtime every N divisions"
+        ))
+        .rounds(rounds)
+        .expect(is_prime(n));
+    for every in std::iter::once(u64::MAX).chain(everies.iter().copied()) {
+        let name = match every {
+            u64::MAX => "never".to_string(),
+            every => format!("every {every}"),
+        };
+        cost = cost.variant_run(&name, 1, move || {
+            let (prime, yields) = runtime.block_on(check_yielding(std::hint::black_box(n), every));
+            Ok(common::compare::Run::new(prime).extra("yields", yields))
+        });
     }
-    rows
-}
-
-/// The cost of one `yield_now().await` round trip through the runtime, with no other task
-/// ready: `count` yields timed together, divided by `count`.
-pub async fn one_yield(count: u32) -> Duration {
-    let started = std::time::Instant::now();
-    for _ in 0..count {
-        tokio::task::yield_now().await;
+    let fastest = cost.run(report)?;
+    // The cost of one yield: the extra time over `never`, divided by the yields.
+    let never = fastest[0].took.as_secs_f64();
+    for (row, variant) in report.rows_mut().iter_mut().zip(&fastest).skip(1) {
+        let yields = variant
+            .run
+            .get("yields")
+            .and_then(|y| y.as_f64())
+            .unwrap_or(1.0);
+        let extra = variant.took.as_secs_f64() - never;
+        row.extra(
+            "overhead_pct",
+            common::compare::round_sig(100.0 * extra / never),
+        )
+        .extra(
+            "ns_per_yield",
+            common::compare::round_sig(1e9 * extra / yields),
+        );
     }
-    started.elapsed() / count.max(1)
+    Ok(())
 }
+// ANCHOR_END: yield_cost

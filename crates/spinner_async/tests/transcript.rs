@@ -1,24 +1,15 @@
 //! Runs the real program, piped (not a terminal), and checks its transcript and the frames
 //! the spinner drew in each mode.
 
-use std::process::{Command, Output};
-
 use common::term::frames_in_report;
+use common::testing::{self, Ran};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spinner_async"))
-        .args(args)
-        .output()
-        .expect("the program runs")
+fn run(args: &[&str]) -> Ran {
+    testing::run(env!("CARGO_BIN_EXE_spinner_async"), args)
 }
 
-fn stdout_of(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
+fn stdout_of(out: &Ran) -> String {
+    out.success().stdout.clone()
 }
 
 fn frames(stdout: &str) -> u64 {
@@ -28,9 +19,9 @@ fn frames(stdout: &str) -> u64 {
         .unwrap_or_else(|| panic!("no frames line in {stdout}"))
 }
 
-/// The seed's transcript: spinner object, one plain frame (no `\r` into a pipe), Answer: 42.
+/// Fluent Python's transcript: spinner object, one plain frame (no `\r` into a pipe), Answer: 42.
 #[test]
-fn sleep_mode_prints_the_seed_transcript() {
+fn sleep_mode_prints_the_fluent_python_transcript() {
     let stdout = stdout_of(&run(&["--seconds", "1"]));
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(
@@ -72,21 +63,27 @@ fn yield_now_restores_the_spinner() {
     assert!(frames(&stdout) >= 5, "{stdout}");
 }
 
-/// The cost comparison checks its answers and counts the yields of each row.
+/// The cost comparison checks its answers, counts the yields of each row, and puts the
+/// cost of one yield beside every row that yields.
 #[test]
 fn compare_reports_every_row_checked() {
     // 1_000_000_007 is prime: about 15 800 divisions, quick even in a debug build.
-    let stdout = stdout_of(&run(&["--compare", "--json", "--prime", "1000000007"]));
-    let rows: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+    let rows = run(&["--compare", "--json", "--prime", "1000000007"]).json_rows();
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|r| r["variant"].as_str().unwrap())
         .collect();
-    assert_eq!(rows.len(), 6, "{stdout}");
-    assert!(rows.iter().all(|r| r["ok"] == true), "{stdout}");
+    assert_eq!(names, ["never", "every 10000", "every 1000", "every 100"]);
+    assert!(rows.iter().all(|r| r["ok"] == true), "{rows:?}");
     assert_eq!(rows[0]["yields"], 0);
+    assert!(rows[0].get("ns_per_yield").is_none(), "{rows:?}");
+    assert!(
+        rows[1..].iter().all(|r| r["ns_per_yield"].is_number()),
+        "{rows:?}"
+    );
     // Every 100 divisions out of ~15 800: about 158 yields.
-    let last = rows[5]["yields"].as_u64().unwrap();
-    assert!((150..=160).contains(&last), "{stdout}");
+    let last = testing::count(&rows[3], "yields");
+    assert!((150..=160).contains(&last), "{rows:?}");
 }
 
 /// Nonsense flags are refused with exit code 2 and a message, never a panic.
@@ -101,8 +98,7 @@ fn bad_flags_are_refused() {
     ];
     for args in cases {
         let out = run(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let stderr = String::from_utf8(out.stderr).unwrap();
-        assert!(stderr.contains("error"), "{stderr}");
+        assert_eq!(out.code(), Some(2), "{args:?}");
+        assert!(out.stderr.contains("error"), "{}", out.stderr);
     }
 }

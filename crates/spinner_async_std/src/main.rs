@@ -1,4 +1,4 @@
-//! Hello, concurrency: the async spinner again, on async-std instead of tokio.
+//! the same program on async-std (discontinued upstream), with the smol spelling alongside
 //!
 //!     cargo run -p spinner_async_std
 //!
@@ -27,7 +27,6 @@ struct Args {
     spinner: SpinnerArgs,
 }
 
-// ANCHOR: spin
 /// Draws frames until the task is cancelled; the `StatusLine`'s `Drop` wipes the line.
 async fn spin(msg: &str, interval: Duration, frames: Arc<AtomicU64>, timeline: Timeline) {
     let mut line = StatusLine::new(msg);
@@ -39,9 +38,8 @@ async fn spin(msg: &str, interval: Duration, frames: Arc<AtomicU64>, timeline: T
         line.clear();
     }
 }
-// ANCHOR_END: spin
 
-/// The seed's `slow()`: awaits a sleep, then answers.
+/// Fluent Python's `slow()`: awaits a sleep, then answers.
 async fn slow(seconds: Duration) -> u64 {
     task::sleep(seconds).await;
     42

@@ -1,20 +1,17 @@
 //! Runs the real program, piped (not a terminal), and checks its transcript.
 
-use std::process::Command;
-
 use common::term::frames_in_report;
+use common::testing;
+
+const BIN: &str = env!("CARGO_BIN_EXE_spinner_async_std");
 
 /// The same transcript as the tokio spinner: spinner object, one plain frame, Answer: 42,
 /// and a spinner that kept drawing while `slow()` awaited.
 #[test]
 fn same_transcript_as_tokio() {
-    let out = Command::new(env!("CARGO_BIN_EXE_spinner_async_std"))
-        .args(["--seconds", "1", "--interval-ms", "50"])
-        .output()
-        .expect("the program runs");
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<&str> = stdout.lines().collect();
+    let out = testing::run(BIN, &["--seconds", "1", "--interval-ms", "50"]);
+    let stdout = &out.success().stdout;
+    let lines = out.lines();
     assert!(lines[0].starts_with("spinner object: Task"), "{stdout}");
     assert_eq!(lines[1], r"\ thinking!");
     assert_eq!(lines[2], "Answer: 42");
@@ -26,9 +23,7 @@ fn same_transcript_as_tokio() {
 /// Nonsense flags are refused with exit code 2.
 #[test]
 fn bad_flags_are_refused() {
-    let out = Command::new(env!("CARGO_BIN_EXE_spinner_async_std"))
-        .args(["--interval-ms", "-5"])
-        .output()
-        .expect("the program runs");
-    assert_eq!(out.status.code(), Some(2));
+    let out = testing::run(BIN, &["--interval-ms", "-5"]);
+    assert_eq!(out.code(), Some(2));
+    assert!(out.stderr.contains("error"), "{}", out.stderr);
 }

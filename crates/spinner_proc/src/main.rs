@@ -1,13 +1,11 @@
-//! Hello, concurrency: a spinner in a child process.
-//!
-//! The same program as `spinner_thread`, but the spinner runs in another process: this
-//! very binary, started again with a hidden role argument (Python's *spawn* start method).
-//! The two processes share no memory; they talk over a typed ipc-channel pair. The parent
-//! stops the spinner with a message, not with a kill, and the child replies with the
-//! number of frames it drew before it exits.
+//! the spinner runs in a child process (this binary, re-executed) and is stopped by a message, not a kill
 //!
 //!     cargo run -p spinner_proc
 //!     cargo run -p spinner_proc -- --timeline spinner.svg
+//!
+//! The child is this very binary started again with a hidden role argument (Python's
+//! *spawn* start method). The two processes share no memory; they talk over a typed
+//! ipc-channel pair, and the child answers `Stop` with the frames it drew.
 //!
 //! What to look for: `spinner object:` shows a child with another pid than its parent;
 //! the animation runs while the parent is blocked; `Answer: 42` comes after a clean line.

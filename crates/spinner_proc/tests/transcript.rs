@@ -6,22 +6,18 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::term::frames_in_report;
+use common::testing;
 
 /// The transcript: a child with its own pid, one plain frame, Answer: 42, and the frames
 /// the child reported back over its channel when the parent's `Stop` arrived.
 #[test]
 fn spinner_runs_in_a_child_process() {
-    let out = Command::new(env!("CARGO_BIN_EXE_spinner_proc"))
-        .args(["--seconds", "1", "--interval-ms", "50"])
-        .output()
-        .expect("the program runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = testing::run(
+        env!("CARGO_BIN_EXE_spinner_proc"),
+        &["--seconds", "1", "--interval-ms", "50"],
     );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<&str> = stdout.lines().collect();
+    let stdout = &out.success().stdout;
+    let lines = out.lines();
     let (child, parent) = pids(lines[0]);
     assert_ne!(child, parent, "{stdout}");
     assert_eq!(lines[1], r"\ thinking!", "printed by the child");
@@ -57,16 +53,13 @@ fn child_dies_with_its_parent() {
     }
 }
 
-/// Reads `spinner object: Child { role: "spinner", pid: 12, parent: 11 }`.
+/// Reads `spinner object: Child { role: "spinner", pid: 12, parent: 11 }` into (12, 11).
 fn pids(line: &str) -> (u32, u32) {
-    let number_after = |key: &str| -> u32 {
-        let rest = &line[line.find(key).unwrap_or_else(|| panic!("{key} in {line}")) + key.len()..];
-        rest.split(|c: char| !c.is_ascii_digit())
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
     assert!(line.starts_with("spinner object: Child"), "{line}");
-    (number_after("pid: "), number_after("parent: "))
+    let (pids, parents) = (
+        testing::numbers_after(line, "pid"),
+        testing::numbers_after(line, "parent"),
+    );
+    assert_eq!((pids.len(), parents.len()), (1, 1), "{line}");
+    (pids[0], parents[0])
 }

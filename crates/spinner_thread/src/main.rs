@@ -1,16 +1,15 @@
-//! Hello, concurrency: a spinner on a thread.
-//!
-//! The main thread blocks for 2 s in `slow()`; meanwhile a second thread animates
-//! `\|/-` next to "thinking!". When `slow()` returns, the main thread tells the spinner
-//! to stop, waits for it, and prints the answer.
+//! a spinner thread animates while the main thread blocks for 2 s, then prints "Answer: 42"
 //!
 //!     cargo run -p spinner_thread
 //!     cargo run -p spinner_thread -- --seconds 3 --timeline spinner.svg
 //!
+//! The main thread blocks in `slow()`; a second thread animates `\|/-` next to
+//! "thinking!" until the main thread tells it to stop and waits for it.
+//!
 //! What to look for: the animation keeps going while the main thread is blocked (two
 //! threads, really running at the same time), and the spinner's line is wiped before
-//! `Answer: 42` is printed. Piped (`| cat`), it prints one plain line instead of frames,
-//! and counts the frames it would have drawn: about 20 for 2 s at one every 100 ms.
+//! `Answer: 42`. Piped (`| cat`), it prints one plain line instead of frames, and counts
+//! the frames it would have drawn: about 20 for 2 s at one every 100 ms.
 
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Barrier};

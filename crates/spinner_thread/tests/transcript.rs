@@ -1,24 +1,19 @@
 //! Runs the real program, piped (not a terminal), and checks its transcript.
 
-use std::process::Command;
-
 use common::term::frames_in_report;
+use common::testing::{self, Ran};
 
-fn run(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_spinner_thread"))
-        .args(args)
-        .output()
-        .expect("the program runs")
+fn run(args: &[&str]) -> Ran {
+    testing::run(env!("CARGO_BIN_EXE_spinner_thread"), args)
 }
 
-/// The seed's transcript, without `\r` frames, and a spinner that kept drawing while the
+/// Fluent Python's transcript, without `\r` frames, and a spinner that kept drawing while the
 /// main thread was blocked.
 #[test]
 fn spinner_draws_while_main_thread_blocks() {
     let out = run(&["--seconds", "1", "--interval-ms", "50"]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<&str> = stdout.lines().collect();
+    let stdout = &out.success().stdout;
+    let lines = out.lines();
     assert!(lines[0].starts_with("spinner object: Thread {"), "{stdout}");
     assert!(
         lines[0].contains("\"spinner\""),
@@ -45,8 +40,8 @@ fn bad_flags_are_refused() {
         ["--interval-ms", "0"],
     ] {
         let out = run(&args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.code(), Some(2), "{args:?}");
+        let stderr = &out.stderr;
         assert!(stderr.contains("error"), "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
