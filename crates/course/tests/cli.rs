@@ -1,23 +1,23 @@
 //! The `course` program, run as a student or a script runs it.
 
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::testing::{self, Ran};
 
 /// Runs the real `course` binary with these arguments. `CARGO` is set to `cargo_stand_in`
 /// so that `run` never starts a real build from a test.
-fn course(args: &[&str], cargo_stand_in: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_course"))
-        .args(args)
-        .env("CARGO", cargo_stand_in)
-        .output()
-        .expect("the course binary starts")
+fn course(args: &[&str], cargo_stand_in: &str) -> Ran {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_course"));
+    command.args(args).env("CARGO", cargo_stand_in);
+    testing::run_command(command, testing::LIMIT)
 }
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+fn stdout(output: &Ran) -> String {
+    output.stdout.clone()
 }
 
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+fn stderr(output: &Ran) -> String {
+    output.stderr.clone()
 }
 
 /// With no arguments it prints every section title and every program's command.
