@@ -33,7 +33,7 @@ pub const HANDLE_ROUNDS: u64 = 10;
 const CPU_ROUNDS_PER_CHECK: u64 = 100;
 
 /// What one run measured.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConvoyRun {
     /// Each operation's latency: from the start of its I/O to the end of its work under
     /// the GIL, waiting for the GIL included.

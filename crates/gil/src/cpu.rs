@@ -1,8 +1,8 @@
-//! Seed 003's twenty hash chains under the GIL, four ways: the library behind `gil_cpu`.
+//! The tech talk's twenty hash chains under the GIL, four ways: the library behind `gil_cpu`.
 //!
-//! The Python lecture times `hash_me(500_000)` twenty times, first one after the other, then
-//! on threads ("threads should make it faster! … What?"), then on processes. Here each way
-//! is a function, and every one of them hashes through the same ticked kernel,
+//! The tech talk ("What to do if a single thread is not enough") times `hash_me(500_000)`
+//! twenty times, first one after the other, then on threads ("threads should make it
+//! faster! … What?"), then on processes. Here each way is a function, and every one of them hashes through the same ticked kernel,
 //! [`work::hash_chain`], so they differ only in who holds which GIL:
 //!
 //! - [`run_serial`]: one thread, one GIL;
@@ -21,7 +21,6 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::hashes::{DIGEST_LEN, HASH_ME_CHAINS, HASH_ME_ITERATIONS};
-use common::measure;
 use common::process::ProcessError;
 use crossbeam::channel::{self, Receiver};
 use pipes::pool::{self, JobFailure, ProcessPool};
@@ -50,7 +49,7 @@ impl Chain {
     }
 }
 
-/// Seed 003's twenty chains of 500 000 rounds, the rounds multiplied by `scale` (rounded,
+/// The tech talk's twenty `hash_me` chains of 500 000 rounds, the rounds multiplied by `scale` (rounded,
 /// at least one).
 pub fn chains(scale: f64) -> Vec<Chain> {
     let rounds = ((HASH_ME_ITERATIONS as f64 * scale).round() as u64).max(1);
@@ -60,7 +59,7 @@ pub fn chains(scale: f64) -> Vec<Chain> {
 }
 
 /// What one run of a variant gives back besides its time.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Run {
     /// One digest per chain, in chain order.
     pub digests: Vec<Digest>,
@@ -70,7 +69,6 @@ pub struct Run {
     pub gil: GilCounters,
 }
 
-// ANCHOR: serial
 /// The baseline: every chain in turn, on one thread holding its own GIL.
 pub fn run_serial(chains: &[Chain], switch_interval: Duration) -> Run {
     let gil = Gil::new(switch_interval);
@@ -84,7 +82,6 @@ pub fn run_serial(chains: &[Chain], switch_interval: Duration) -> Run {
         gil: GilCounters::of(&gil.stats()),
     }
 }
-// ANCHOR_END: serial
 
 // ANCHOR: gil_threads
 /// `threads` threads sharing one GIL, `gil`: each attaches to it (waiting its turn) and
@@ -145,7 +142,6 @@ pub fn run_threads(chains: &[Chain], threads: usize, switch_interval: Duration) 
 }
 // ANCHOR_END: threads
 
-// ANCHOR: queue
 /// Every chain, with its position, in a queue that is already closed: a thread that finds
 /// it empty is done. (In Python: a `queue.Queue` filled before the threads start.)
 fn queue_of(chains: &[Chain]) -> Receiver<(usize, Chain)> {
@@ -167,7 +163,6 @@ fn hash_from_queue(
         .map(|(position, chain)| (position, chain.run(py)))
         .collect()
 }
-// ANCHOR_END: queue
 
 /// Waits for every thread and collects what they returned.
 fn join_all<T>(handles: Vec<thread::ScopedJoinHandle<'_, T>>) -> Vec<T> {
@@ -209,7 +204,6 @@ pub struct ProcessRun {
     pub total: Duration,
 }
 
-// ANCHOR: processes
 /// A [`ProcessPool`] of `processes` workers, each this program started again in `role`
 /// (its `main` hands that role to [`serve`] before parsing flags). Every worker has its
 /// own GIL, so they hash in parallel, after paying to start.
@@ -219,33 +213,27 @@ pub fn run_processes(
     role: &str,
 ) -> Result<ProcessRun, Box<dyn Error>> {
     let started = Instant::now();
-    let (pool, startup) = measure::time(|| ProcessPool::<Chain, Reply>::start(role, processes));
-    let mut pool = pool?;
-    let (replies, work) = measure::time(|| pool.map(chains.iter().copied()));
+    let mut pool = ProcessPool::<Chain, Reply>::start(role, processes)?;
+    let startup = started.elapsed();
+    let replies = pool.map(chains.iter().copied());
+    let work = started.elapsed() - startup;
+    pool.shutdown();
     let replies = replies
         .into_iter()
         .collect::<Result<Vec<Reply>, JobFailure>>()?;
-    pool.shutdown();
-    let total = started.elapsed();
-
-    // Each reply carries its worker's counters so far, so each worker's last reply holds
-    // its totals. `map` returns the replies in chain order, and a worker runs its chains
-    // in that order too (it gets the next chain in the list when it answers), so the
-    // last reply seen from a worker here is its last one.
-    let mut per_worker = HashMap::new();
-    for reply in &replies {
-        per_worker.insert(reply.pid, reply.gil);
-    }
-    let run = Run {
-        digests: replies.iter().map(|reply| reply.digest).collect(),
-        workers: processes,
-        gil: per_worker.into_values().sum(),
-    };
+    // A reply carries its worker's counters so far, and `map` returns the replies in chain
+    // order, the order each worker ran its chains: a worker's last reply has its totals.
+    let last: HashMap<u32, GilCounters> = replies.iter().map(|r| (r.pid, r.gil)).collect();
+    let digests = replies.iter().map(|reply| reply.digest).collect();
     Ok(ProcessRun {
-        run,
+        run: Run {
+            digests,
+            workers: processes,
+            gil: last.into_values().sum(),
+        },
         startup,
         work,
-        total,
+        total: started.elapsed(),
     })
 }
 
@@ -263,7 +251,6 @@ pub fn serve() -> Result<(), ProcessError> {
         gil: GilCounters::of_running(&gil, &py),
     })
 }
-// ANCHOR_END: processes
 
 #[cfg(all(test, not(loom)))]
 mod tests {

@@ -37,6 +37,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Barrier, Condvar};
 use std::thread;
@@ -47,7 +48,6 @@ use parking_lot::{Mutex, MutexGuard, ReentrantMutex};
 /// What both accounts hold at the start.
 pub const OPENING_BALANCE: u64 = 100;
 
-// ANCHOR: account
 /// A bank account behind a lock of its own, which remembers who holds it.
 #[derive(Debug)]
 pub struct Account {
@@ -57,7 +57,6 @@ pub struct Account {
     /// gives up waiting. A lock of its own, held for an instant, never while waiting.
     holder: Mutex<Option<&'static str>>,
 }
-// ANCHOR_END: account
 
 /// An account's balance, locked by a thread (dropping it unlocks).
 #[derive(Debug)]
@@ -211,6 +210,112 @@ impl Outcome {
     }
 }
 
+impl Outcome {
+    /// Whatever happened, no money was made or lost: the balances add up to what the two
+    /// accounts opened with.
+    pub fn money_adds_up(&self) -> bool {
+        self.balances
+            .iter()
+            .map(|(_, balance)| balance)
+            .sum::<u64>()
+            == 2 * OPENING_BALANCE
+    }
+
+    /// Both transfers moved their money.
+    pub fn both_done(&self) -> bool {
+        let done = |transfer: &Transfer| matches!(transfer, Transfer::Done { .. });
+        self.transfers.iter().all(done)
+    }
+}
+
+/// One line per thread (what it held, what it waited for, how it ended), then the
+/// balances, each line indented by two spaces.
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for transfer in &self.transfers {
+            writeln!(f, "  {transfer}")?;
+        }
+        let [(a, a_balance), (b, b_balance)] = self.balances;
+        let total = a_balance + b_balance;
+        writeln!(
+            f,
+            "  balances: {a} {a_balance}, {b} {b_balance} (total {total})"
+        )
+    }
+}
+
+/// What the thread held, what it waited for, and how its transfer ended, in one line.
+impl fmt::Display for Transfer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Transfer::Done {
+                thread,
+                amount,
+                from,
+                to,
+                first,
+                second,
+                waited,
+                held_by: Some(holder),
+            } => write!(
+                f,
+                "{thread} held {first} and waited {} ms for {second}, held by {holder}; it got \
+                 {second} when {holder} let go, and moved {amount} from {from} to {to}",
+                waited.as_millis()
+            ),
+            Transfer::Done {
+                thread,
+                amount,
+                from,
+                to,
+                first,
+                second,
+                held_by: None,
+                ..
+            } => write!(
+                f,
+                "{thread} locked {first}, then {second}, and moved {amount} from {from} to {to}"
+            ),
+            Transfer::Cancelled {
+                thread,
+                amount,
+                holding,
+                gave_up,
+            } => {
+                let holder = gave_up.held_by.unwrap_or("nobody any more");
+                let (held, unlocked) = match holding {
+                    Some(lock) => (format!("held {lock} and "), format!(" and unlocked {lock}")),
+                    None => (String::new(), String::new()),
+                };
+                write!(
+                    f,
+                    "{thread} {held}waited {} ms for {}, held by {holder}: it gave up, cancelled \
+                     its transfer of {amount}{unlocked}",
+                    gave_up.waited.as_millis(),
+                    gave_up.account
+                )
+            }
+        }
+    }
+}
+
+/// `DEADLOCK DETECTED: thread 1 held A and waited for B; thread 2 held B and waited for A.`
+impl fmt::Display for CircularWait {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let CircularWait {
+            thread,
+            holds,
+            other,
+            other_holds,
+        } = self;
+        write!(
+            f,
+            "DEADLOCK DETECTED: {thread} held {holds} and waited for {other_holds}; {other} held \
+             {other_holds} and waited for {holds}."
+        )
+    }
+}
+
 /// The circle of [`Outcome::circular_wait`], if `cancelled` gave up waiting for `other`
 /// while `other` was waiting for it.
 fn circle(cancelled: &Transfer, other: &Transfer) -> Option<CircularWait> {
@@ -247,7 +352,6 @@ fn circle(cancelled: &Transfer, other: &Transfer) -> Option<CircularWait> {
     })
 }
 
-// ANCHOR: transfer
 /// Moves `amount` from `from` to `to`, on the thread called `me`, locking both accounts in
 /// the order `order` says, each with at most `patience` of waiting.
 ///
@@ -320,7 +424,6 @@ pub fn transfer(
         held_by,
     }
 }
-// ANCHOR_END: transfer
 
 // ANCHOR: two_transfers
 /// Two threads, two transfers between accounts A and B: thread 1 moves 10 from A to B,
@@ -401,7 +504,6 @@ impl Log {
 }
 // ANCHOR_END: rlock
 
-// ANCHOR: plain_relock
 /// The same nesting with a plain [`Mutex`], which is not reentrant: the second lock waits
 /// for the first, held by the same thread, which is waiting. A thread in a circle of one.
 ///
@@ -420,7 +522,6 @@ pub fn plain_mutex_relock(patience: Duration) -> Result<(), Duration> {
         None => Err(started.elapsed()),
     }
 }
-// ANCHOR_END: plain_relock
 
 // ANCHOR: condvar
 /// Python's `threading.Condition`: a consumer waits until the producer has put something
@@ -503,6 +604,40 @@ mod tests {
         );
         // Only thread 2's 20 moved, from B to A; no money was made or lost.
         assert_eq!(outcome.balances, [("A", 120), ("B", 80)]);
+    }
+
+    #[test]
+    fn an_outcome_reads_as_one_line_per_thread_then_the_balances() {
+        let outcome = two_transfers(Order::Opposite, PATIENCE);
+        let text = outcome.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(
+            lines[0].starts_with("  thread 1 held A and waited "),
+            "{text}"
+        );
+        assert!(
+            lines[0].ends_with(" ms for B, held by thread 2: it gave up, cancelled its transfer of 10 and unlocked A"),
+            "{text}"
+        );
+        assert!(
+            lines[1].ends_with("; it got A when thread 1 let go, and moved 20 from B to A"),
+            "{text}"
+        );
+        assert_eq!(lines[2], "  balances: A 120, B 80 (total 200)");
+        assert!(outcome.money_adds_up() && !outcome.both_done());
+        let circle = outcome.circular_wait().unwrap().to_string();
+        assert_eq!(
+            circle,
+            "DEADLOCK DETECTED: thread 1 held A and waited for B; thread 2 held B and waited for A."
+        );
+        let fixed = two_transfers(Order::LockOrder, Duration::from_secs(10));
+        assert!(fixed.both_done() && fixed.money_adds_up());
+        assert!(
+            fixed
+                .to_string()
+                .starts_with("  thread 1 locked A, then B, and moved 10 from A to B\n")
+        );
     }
 
     #[test]

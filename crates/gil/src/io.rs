@@ -104,7 +104,6 @@ pub fn download(
 }
 // ANCHOR_END: download
 
-// ANCHOR: serial_and_threads
 /// One thread downloads sites `0..sites` in turn, like a plain `for` loop in Python.
 pub fn download_serial(
     gil: &Gil,
@@ -151,7 +150,6 @@ pub fn download_threads(
             .collect()
     })
 }
-// ANCHOR_END: serial_and_threads
 
 /// The name of the thread that downloads `site`, e.g. `releases-3`: also its row in a
 /// timeline, where the two kinds of threads are drawn one after the other.

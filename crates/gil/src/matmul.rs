@@ -1,6 +1,6 @@
 //! A matrix product under the GIL, four ways: the library behind `gil_release`.
 //!
-//! Seed 001 multiplies matrices twice on threads: with a pure-Python loop, which holds the
+//! The Python course notebook multiplies matrices twice on threads: with a pure-Python loop, which holds the
 //! GIL and gains nothing from a second thread, and with numpy, whose kernel releases the
 //! GIL and so runs on both cores at once. Here both kernels are the same Rust loop
 //! (see [`work::matmul_rows`] and [`work::matmul_rows_native`]); what differs is only
@@ -24,7 +24,7 @@ use crate::counters::GilCounters;
 use crate::{Gil, PyThread, work};
 
 /// A product and what its GIL went through.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Product {
     /// `a · b`.
     pub c: Matrix,
@@ -34,7 +34,6 @@ pub struct Product {
     pub gil: GilCounters,
 }
 
-// ANCHOR: serial
 /// One thread computes every row with the ticking kernel, holding the GIL: pure Python.
 pub fn serial_holding(a: &Matrix, b: &Matrix, switch_interval: Duration) -> Product {
     let gil = Gil::new(switch_interval);
@@ -57,7 +56,6 @@ pub fn serial_native(a: &Matrix, b: &Matrix, switch_interval: Duration) -> Produ
     }
     product(a, b, c, 1, &gil)
 }
-// ANCHOR_END: serial
 
 // ANCHOR: threads
 /// Up to `threads` threads sharing one GIL, each computing its band of rows with the
@@ -125,7 +123,6 @@ fn output_for(a: &Matrix, b: &Matrix) -> Vec<f64> {
     vec![0.0; a.rows() * b.cols()]
 }
 
-// ANCHOR: bands
 /// The output `c` cut into at most `threads` bands of whole rows, as equal as can be,
 /// each with the index of its first row: 1000 rows on 2 threads are rows 0..500 and
 /// 500..1000. `chunks_mut` hands out non-overlapping `&mut` slices, so each thread can
@@ -136,13 +133,23 @@ fn bands_of<'c>(
     c: &'c mut [f64],
     threads: usize,
 ) -> impl Iterator<Item = (usize, &'c mut [f64])> {
-    let rows_per_band = a.rows().div_ceil(threads.max(1)).max(1);
+    let rows_per_band = rows_per_band(a.rows(), threads);
     let row_len = b.cols().max(1);
     c.chunks_mut(rows_per_band * row_len)
         .enumerate()
         .map(move |(band, c_band)| (band * rows_per_band, c_band))
 }
-// ANCHOR_END: bands
+
+/// How many threads compute a product of `rows` rows on at most `threads` threads: one per
+/// band of [`bands_of`], e.g. 10 on 16 threads for 20 rows (bands of 2 rows).
+pub fn band_count(rows: usize, threads: usize) -> usize {
+    rows.div_ceil(rows_per_band(rows, threads))
+}
+
+/// Rows in each band but the last: as equal as can be, at least one.
+fn rows_per_band(rows: usize, threads: usize) -> usize {
+    rows.div_ceil(threads.max(1)).max(1)
+}
 
 /// Wraps up a run: the output as a matrix, and the counters of `gil`, whose threads have
 /// all ended.
@@ -176,6 +183,7 @@ mod tests {
             let native = threads_native(&a, &b, threads, Gil::new(INTERVAL));
             assert_eq!(native.c, expected, "native, {threads} threads");
             assert_eq!(holding.threads, native.threads);
+            assert_eq!(native.threads, band_count(37, threads));
             assert!(native.threads <= threads && native.threads <= 37);
         }
     }
@@ -189,6 +197,11 @@ mod tests {
             .collect();
         // 10 rows on 3 threads: bands of 4, 4 and 2 rows.
         assert_eq!(bands, [(0, 4), (4, 4), (8, 2)]);
+        assert_eq!(band_count(10, 3), 3);
+        assert_eq!(
+            (band_count(20, 16), band_count(16, 16), band_count(5, 1)),
+            (10, 16, 1)
+        );
     }
 
     #[test]

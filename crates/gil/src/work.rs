@@ -13,7 +13,7 @@ use common::matrix::{self, Matrix};
 
 use crate::PyThread;
 
-/// Seed 003's `hash_me` from the start of chain `chain`, `rounds` rounds, with a tick
+/// The tech talk's `hash_me` from the start of chain `chain`, `rounds` rounds, with a tick
 /// before every round: one SHA-256 of 32 bytes is about one "bytecode" of work (in CPython
 /// a `hashlib` call on 32 bytes keeps the GIL: it only lets go for data over 2047 bytes).
 ///

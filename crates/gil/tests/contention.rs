@@ -1,8 +1,7 @@
 //! Runs `contention` small: every total is exact, on 1 and 2 threads, and the JSON rows
 //! carry the names scripts rely on.
 
-use std::process::{Command, Output};
-
+use common::testing::{self, Ran};
 use gil::contention::{Counter, count};
 use serde_json::Value;
 
@@ -16,22 +15,16 @@ const NAMES: [&str; 5] = [
     "per-thread counters",
 ];
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_contention"))
-        .args(args)
-        .output()
-        .expect("the program runs")
+fn run(args: &[&str]) -> Ran {
+    testing::run(env!("CARGO_BIN_EXE_contention"), args)
 }
 
-/// Runs the program with `args` and `--json`, and returns its rows, parsed.
+/// Runs the program with `args` and `--json`, and returns its rows, parsed (it must exit
+/// with 0, and every stdout line must be a JSON object).
 fn json_rows(args: &[&str]) -> Vec<Value> {
     let out = run(&[args, &["--json"]].concat());
-    assert_eq!(out.status.code(), Some(0));
-    String::from_utf8(out.stdout)
-        .expect("UTF-8 output")
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("every stdout line is a JSON object"))
-        .collect()
+    assert_eq!(out.code(), Some(0), "{}", out.stderr);
+    out.json_rows()
 }
 
 #[test]
@@ -94,8 +87,8 @@ fn other_thread_counts_add_up_too() {
 #[test]
 fn the_table_ends_with_a_ranking() {
     let out = run(&["--increments", "1000", "--runs", "1"]);
-    assert_eq!(out.status.code(), Some(0));
-    let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
+    assert_eq!(out.code(), Some(0), "{}", out.stderr);
+    let stdout = &out.stdout;
     assert!(
         stdout.contains("| 2 threads | per-thread counters"),
         "{stdout}"
@@ -123,6 +116,6 @@ fn nonsense_flags_exit_with_2() {
         &["--runs", "0"],
         &["--runs", "many"],
     ] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        assert_eq!(run(args).code(), Some(2), "{args:?}");
     }
 }

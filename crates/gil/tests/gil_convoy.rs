@@ -4,7 +4,6 @@
 //!
 //!     cargo test -p gil --test gil_convoy
 
-use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -111,16 +110,13 @@ fn percentiles_by_nearest_rank() {
     assert_eq!(run.percentile(0.0), Duration::from_micros(1));
 }
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gil_convoy"))
-        .args(args)
-        .output()
-        .expect("gil_convoy runs")
+fn run(args: &[&str]) -> testing::Ran {
+    testing::run(env!("CARGO_BIN_EXE_gil_convoy"), args)
 }
 
 /// The JSON rows of a successful run.
 fn rows(args: &[&str]) -> Vec<Value> {
-    testing::json_rows(env!("CARGO_BIN_EXE_gil_convoy"), args)
+    run(args).json_rows()
 }
 
 /// The program: alone, nothing forced; next to the CPU thread, at least the I/O thread's
@@ -175,14 +171,9 @@ fn nonsense_flags_exit_2() {
         &["--switch-interval", "soon"],
         &["--json", "--timeline", "x.svg"],
     ] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        assert_eq!(run(args).code(), Some(2), "{args:?}");
     }
     for interval in ["500us", "0.002"] {
-        let out = run(&["--ops", "3", "--switch-interval", interval]);
-        assert!(
-            out.status.success(),
-            "{interval}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        run(&["--ops", "3", "--switch-interval", interval]).success();
     }
 }

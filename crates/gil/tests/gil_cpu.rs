@@ -2,20 +2,14 @@
 //! under one GIL are forced to hand it over, and bad flags are refused. Nothing here
 //! depends on how fast the machine is.
 
-use std::process::{Command, Output};
-
 use common::testing::{self, count};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_gil_cpu");
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("gil_cpu runs")
-}
-
 /// The JSON rows of a successful run.
 fn rows(args: &[&str]) -> Vec<Value> {
-    testing::json_rows(env!("CARGO_BIN_EXE_gil_cpu"), args)
+    testing::json_rows(BIN, args)
 }
 
 /// A small run: the four variants, in order, named exactly so, each with the serial
@@ -134,14 +128,17 @@ fn bad_flags_exit_2() {
         &["--scale", "0"],
         &["--scale", "1000"],
         &["--scale", "lots"],
+        &["--scale", "-1"],
+        &["--scale", "NaN"],
         &["--runs", "0"],
         &["--switch-interval", "0ms"],
         &["--switch-interval", "2s"],
         &["--switch-interval", "soon"],
+        &["--json", "--timeline", "x.svg"],
         &["--no-such-flag"],
     ] {
-        let output = run(args);
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let output = testing::run(BIN, args);
+        assert_eq!(output.code(), Some(2), "{args:?}");
         assert!(!output.stderr.is_empty(), "{args:?} explains itself");
     }
 }

@@ -4,7 +4,6 @@
 //!
 //!     cargo test -p gil --test gil_io
 
-use std::process::{Command, Output};
 use std::sync::{Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -142,13 +141,6 @@ fn serial_downloads_one_at_a_time() {
     assert_eq!(stats.switches, 1);
 }
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gil_io"))
-        .args(args)
-        .output()
-        .expect("gil_io runs")
-}
-
 /// The JSON rows of a successful run.
 fn rows(args: &[&str]) -> Vec<Value> {
     testing::json_rows(env!("CARGO_BIN_EXE_gil_io"), args)
@@ -219,6 +211,7 @@ fn nonsense_flags_exit_2() {
         &["--switch-interval", "soon"],
         &["--json", "--timeline", "x.svg"],
     ] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        let ran = testing::run(env!("CARGO_BIN_EXE_gil_io"), args);
+        assert_eq!(ran.code(), Some(2), "{args:?}");
     }
 }

@@ -2,23 +2,14 @@
 //! `allow_threads` release the GIL and are never forced to drop it, and bad flags are
 //! refused. Nothing here depends on how fast the machine is.
 
-use std::process::{Command, Output};
-
 use common::testing::{self, count};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_gil_release");
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("gil_release runs")
-}
-
 /// The JSON rows of a successful run.
 fn rows(args: &[&str]) -> Vec<Value> {
-    testing::json_rows(env!("CARGO_BIN_EXE_gil_release"), args)
+    testing::json_rows(BIN, args)
 }
 
 /// Four rows, each product equal (within rounding) to the reference, and the GIL
@@ -88,10 +79,10 @@ fn more_threads_than_rows() {
 /// Without `--json`: a checked line per variant, the table and the explanation.
 #[test]
 fn the_transcript_checks_each_product_and_explains() {
-    let output = run(&["--n", "64", "--runs", "1"]);
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(output.status.success(), "{stdout}");
-    assert_eq!(stdout.matches("product ✓").count(), 4, "{stdout}");
+    let output = testing::run(BIN, &["--n", "64", "--runs", "1"]);
+    let stdout = &output.success().stdout;
+    // ✓: the product equals the reference product, within rounding.
+    assert_eq!(stdout.matches("answers ✓").count(), 4, "{stdout}");
     assert!(stdout.contains("| workload"), "{stdout}");
     assert!(stdout.contains("allow_threads"), "{stdout}");
 }
@@ -110,8 +101,8 @@ fn bad_flags_exit_2() {
         &["--switch-interval", "0ms"],
         &["--no-such-flag"],
     ] {
-        let output = run(args);
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let output = testing::run(BIN, args);
+        assert_eq!(output.code(), Some(2), "{args:?}");
         assert!(!output.stderr.is_empty(), "{args:?} explains itself");
     }
 }

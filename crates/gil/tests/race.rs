@@ -1,15 +1,11 @@
 //! Runs `race`: `fetch_add` and the `Mutex` count every increment, the racy way never
 //! counts more than were made, and the forced interleaving loses exactly one update.
 
-use std::process::{Command, Output};
-
+use common::testing::{self, Ran};
 use gil::race::{Step, Way, count, forced_lost_update};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_race"))
-        .args(args)
-        .output()
-        .expect("the program runs")
+fn run(args: &[&str]) -> Ran {
+    testing::run(env!("CARGO_BIN_EXE_race"), args)
 }
 
 /// The row of the table for `way`: (got, lost).
@@ -27,14 +23,14 @@ fn row(stdout: &str, way: &str) -> (u64, u64) {
 #[test]
 fn fetch_add_and_mutex_are_exact_and_the_racy_way_never_counts_too_many() {
     let out = run(&["--threads", "2", "--increments", "200000"]);
-    assert_eq!(out.status.code(), Some(0));
-    let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
+    assert_eq!(out.code(), Some(0), "{}", out.stderr);
+    let stdout = &out.stdout;
     assert!(stdout.contains("it should end at 400000."), "{stdout}");
-    assert_eq!(row(&stdout, "fetch_add"), (400_000, 0), "{stdout}");
-    assert_eq!(row(&stdout, "Mutex<u64>"), (400_000, 0), "{stdout}");
+    assert_eq!(row(stdout, "fetch_add"), (400_000, 0), "{stdout}");
+    assert_eq!(row(stdout, "Mutex<u64>"), (400_000, 0), "{stdout}");
     // How many the racy way loses depends on the scheduler: only the bound is certain,
     // and that the columns agree.
-    let (got, lost) = row(&stdout, "racy load + store");
+    let (got, lost) = row(stdout, "racy load + store");
     assert!(got <= 400_000, "{stdout}");
     assert_eq!(got + lost, 400_000, "{stdout}");
 }
@@ -43,8 +39,8 @@ fn fetch_add_and_mutex_are_exact_and_the_racy_way_never_counts_too_many() {
 #[test]
 fn the_program_shows_one_update_lost_step_by_step() {
     let out = run(&["--increments", "1000"]);
-    assert_eq!(out.status.code(), Some(0));
-    let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
+    assert_eq!(out.code(), Some(0), "{}", out.stderr);
+    let stdout = &out.stdout;
     let steps: Vec<&str> = stdout
         .lines()
         .skip_while(|line| !line.starts_with("One lost update, forced"))
@@ -97,9 +93,9 @@ fn the_correct_ways_are_exact_on_one_to_four_threads() {
 #[test]
 fn one_thread_loses_nothing() {
     let out = run(&["--threads", "1", "--increments", "100000"]);
-    assert_eq!(out.status.code(), Some(0));
-    let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
-    assert_eq!(row(&stdout, "racy load + store"), (100_000, 0), "{stdout}");
+    assert_eq!(out.code(), Some(0), "{}", out.stderr);
+    let stdout = &out.stdout;
+    assert_eq!(row(stdout, "racy load + store"), (100_000, 0), "{stdout}");
 }
 
 /// Nonsense flags are refused by clap with exit code 2.
@@ -112,7 +108,7 @@ fn nonsense_flags_exit_with_2() {
         &["--increments", "0"],
         &["--increments", "-5"],
     ] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        assert_eq!(run(args).code(), Some(2), "{args:?}");
     }
 }
 

@@ -1,25 +1,22 @@
-//! Contention (seed 002): increments per second when threads count into one `Mutex<u64>`,
-//! into one `AtomicU64`, into one counter each but all in one cache line (false sharing),
-//! into one counter each in cache lines of their own (`CachePadded`), or into local
-//! counters added up at the end.
+//! increments per second: one Mutex, one atomic, per-thread counters, false sharing and CachePadded, on 1 and 2 threads
 //!
 //!     cargo run --release -p gil --bin contention
 //!     cargo run --release -p gil --bin contention -- --threads 1,2,4 --increments 2000000
-//!     cargo run --release -p gil --bin contention -- --json
 //!
-//! What to look for: on 1 thread every way is fast, the `Mutex` slowest (a lock and an
-//! unlock per increment). On 2 threads, the more the threads share, the slower they
-//! count: the speedup column (against the `Mutex` on as many threads) grows down the
-//! table. The shared atomic and the adjacent slots count at about the same rate, far below
-//! what one thread does alone: no counter is shared in the second, but their cache line
-//! is, and that is what costs. Padding the slots apart gives each thread its full speed
-//! back; local counters, which need no atomic instruction, are the fastest of all. Every
-//! total is checked (the `ok` column); each figure is the fastest of `--runs` runs. Build
-//! with `--release`: a debug build times its own overflow checks.
+//! Fluent Python's "contention", measured: threads count into one `Mutex<u64>`, one
+//! `AtomicU64`, one counter each but all in one cache line (false sharing), one counter
+//! each in a cache line of its own (`CachePadded`), or local counters added up at the end.
+//! What to look for: on 1 thread every way is fast, the `Mutex` slowest. On 2 threads, the
+//! more the threads share, the slower they count (speedup is against the `Mutex` on as
+//! many threads): the shared atomic and the adjacent slots are about as slow, since their
+//! cache line is shared; padding gives each thread its speed back; local counters, with no
+//! atomic instruction, are fastest. Every total is checked. Build with `--release`.
 
+use std::error::Error;
 use std::process::ExitCode;
 
 use clap::Parser;
+use common::compare::{Comparison, Run};
 use common::report::Report;
 use gil::contention::{Counter, MAX_THREADS, count};
 
@@ -50,75 +47,59 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     common::warn_if_debug!();
-    let mut report = Report::new("contention");
+    common::exit_code("contention", run(&args))
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    let (increments, json) = (args.increments, args.json);
+    let mut report = Report::new("contention").json(json);
     for &threads in &args.threads {
         let threads = threads as usize;
+        let expected = threads as u64 * increments;
         let workload = format!("{threads} thread{}", if threads == 1 { "" } else { "s" });
-        let expected = threads as u64 * args.increments;
+        let mut comparison = Comparison::new(&workload)
+            .title(format!("{workload}, {increments} increments each:"))
+            .rounds(args.runs as usize)
+            .expect(expected);
         for counter in Counter::ALL {
-            // ANCHOR: fastest
-            // The fastest of the runs, and whether every run counted exactly.
-            let (seconds, ok) = (0..args.runs)
-                .map(|_| count(counter, threads, args.increments))
-                .fold((f64::INFINITY, true), |(best, ok), (total, elapsed)| {
-                    (best.min(elapsed.as_secs_f64()), ok && total == expected)
-                });
-            // ANCHOR_END: fastest
-            let per_second = expected as f64 / seconds;
-            let row = report.add(&workload, counter.name(), threads, seconds, ok);
-            // The JSON keeps the exact figure; the table shows millions, easier to read.
-            if args.json {
-                row.extra("increments_per_s", per_second.round());
-            } else {
-                row.extra("M incr/s", per_second / 1e6);
-            }
+            comparison = comparison.variant_run(counter.name(), threads, move || {
+                // The threads time themselves, from the moment they all start together.
+                let (total, took) = count(counter, threads, increments);
+                let per_second = expected as f64 / took.as_secs_f64();
+                // The JSON keeps the figure; the table shows millions, easier to read.
+                let run = Run::new(total).took(took);
+                Ok(if json {
+                    run.extra("increments_per_s", per_second.round())
+                } else {
+                    run.extra("M incr/s", per_second / 1e6)
+                })
+            });
         }
+        comparison.run(&mut report)?;
     }
     // Every row is compared with the Mutex on as many threads.
     report.baseline_variant(Counter::Mutex.name());
-    if !args.json {
-        println!(
-            "{} increments per thread, fastest of {} runs; speedup against one Mutex<u64>:",
-            args.increments, args.runs
-        );
-        println!();
+    report.note("Speedup: against one Mutex<u64> on as many threads.");
+    if let Some(most) = report.rows().iter().map(|row| row.workers).max() {
+        let mut rows: Vec<_> = report.rows().iter().filter(|r| r.workers == most).collect();
+        rows.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
+        let ranking: Vec<&str> = rows.iter().map(|row| row.variant.as_str()).collect();
+        let ranking = format!("  {}", ranking.join("  >  "));
+        report.note(format!(
+            "\nMeasured on {most} thread(s), fastest first:\n{ranking}\n"
+        ));
     }
-    report.print(args.json);
-    if !args.json {
-        print_ranking(&report);
-    }
-    if report.all_ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
-}
-
-/// Under the table: the rows of the largest thread count, fastest first, as measured, then
-/// why they come in that order.
-fn print_ranking(report: &Report) {
-    let Some(most) = report.rows().iter().map(|row| row.workers).max() else {
-        return;
-    };
-    let mut rows: Vec<_> = report
-        .rows()
-        .iter()
-        .filter(|row| row.workers == most)
-        .collect();
-    rows.sort_by(|a, b| a.seconds.total_cmp(&b.seconds));
-    let ranking: Vec<&str> = rows.iter().map(|row| row.variant.as_str()).collect();
-    println!();
-    println!("Measured on {most} thread(s), fastest first:");
-    println!("  {}", ranking.join("  >  "));
-    println!();
-    println!("Why, from the fastest:");
-    println!("  - per-thread counters share nothing and need no atomic instruction;");
-    println!("  - CachePadded slots: an atomic add each, but each in a cache line of its own,");
-    println!("    which stays in its core's cache: no thread ever waits for another;");
-    println!("  - one AtomicU64 and adjacent slots: every add must first fetch the cache line");
-    println!("    from the other core. The adjacent slots share no counter, only the line, and");
-    println!("    pay just as much: that is false sharing;");
-    println!("  - one Mutex<u64>: a lock and an unlock per increment, both on a shared line, and");
-    println!("    a thread that finds the lock taken may go to sleep and must be woken.");
-    println!("  (On 1 thread nothing is contended: the rows differ only by the instructions.)");
+    report.note(
+        "Why, from the fastest:\n  \
+         - per-thread counters share nothing and need no atomic instruction;\n  \
+         - CachePadded slots: an atomic add each, but each in a cache line of its own,\n    \
+           which stays in its core's cache: no thread ever waits for another;\n  \
+         - one AtomicU64 and adjacent slots: every add must first fetch the cache line\n    \
+           from the other core. The adjacent slots share no counter, only the line, and\n    \
+           pay just as much: that is false sharing;\n  \
+         - one Mutex<u64>: a lock and an unlock per increment, both on a shared line, and\n    \
+           a thread that finds the lock taken may go to sleep and must be woken.\n  \
+         (On 1 thread nothing is contended: the rows differ only by the instructions.)",
+    );
+    Ok(report.finish()?)
 }

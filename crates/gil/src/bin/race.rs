@@ -1,26 +1,18 @@
-//! `+=` is not atomic (seed 001): two threads increment one shared counter a million times
-//! each, three ways, and we count what arrived.
-//!
-//! 1. racy: read the counter, then write back what was read plus one (`load`, then
-//!    `store`), the way Python runs `counter += 1`. No undefined behaviour (each step is
-//!    atomic), but an update written between another thread's read and write is lost;
-//! 2. `fetch_add`: read, add and write in one indivisible step;
-//! 3. a `Mutex<u64>`: one thread at a time reads, adds and writes.
-//!
-//! Then the race is made certain: two threads forced, with channels, into the one order
-//! that loses an update.
+//! a load-then-store increment on 2 threads loses updates; fetch_add and a Mutex lose none
 //!
 //!     cargo run -p gil --bin race
 //!     cargo run -p gil --bin race -- --threads 4 --increments 100000
 //!     cargo run -p gil --bin race -- --threads 1
 //!
-//! What to look for: the racy row loses a share of the updates that changes from run to
-//! run (on the course machine, from a sixth to a half). Now and then a try loses none,
-//! when one thread happened to run alone; the program then tries again, up to five times,
-//! on lines marked `(again)`. `fetch_add` and the `Mutex` lose none, and take longer.
-//! With `--threads 1` nothing is lost: a race needs two. The forced run shows the four steps
-//! of one lost update and ends at 1, on every run. The times are only indicative (they
-//! are of one run, and `cargo run` builds without optimisations).
+//! The Python course notebook's "`+=` is not atomic": threads increment one shared counter
+//! three ways: racy (a `load`, then a `store`, as Python runs `counter += 1`: no undefined
+//! behaviour, but a write between another thread's read and write is lost), `fetch_add`
+//! (one indivisible step) and a `Mutex<u64>`. Then two threads are forced, with channels,
+//! into the one order that loses an update. What to look for: the racy row loses a share
+//! that changes from run to run; a try that loses none (one thread ran alone) is tried
+//! again, up to five times, on lines marked `(again)`. `fetch_add` and the `Mutex` lose
+//! none; one thread loses none either. The forced run ends at 1, on every run. The times
+//! are of one run only.
 
 use std::process::ExitCode;
 
@@ -28,7 +20,7 @@ use clap::Parser;
 use common::measure::fmt_duration;
 use gil::race::{Step, Way, count, forced_lost_update};
 
-/// Threads incrementing one shared counter: racy, fetch_add, Mutex (seed 001).
+/// Threads incrementing one shared counter: racy, fetch_add, Mutex.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -49,25 +41,25 @@ const RACY_TRIES: u32 = 5;
 fn main() -> ExitCode {
     let args = Args::parse();
     common::warn_if_debug!();
+    common::exit_code("race", run(&args))
+}
+
+fn run(args: &Args) -> Result<(), &'static str> {
     let threads = args.threads as usize;
-    let plural = if threads == 1 { "" } else { "s" };
     let expected = args.threads * args.increments;
+    let plural = if threads == 1 { "" } else { "s" };
     println!(
         "{threads} thread{plural} each increment one shared counter {} times: it should end at {expected}.",
         args.increments
     );
     println!();
-    println!(
-        "  {:<18} {:>11} {:>11} {:>8} {:>9}",
-        "way", "got", "lost", "lost %", "time"
-    );
-    let mut all_right = true;
+    let (way, got, lost, percent, time) = ("way", "got", "lost", "lost %", "time");
+    println!("  {way:<18} {got:>11} {lost:>11} {percent:>8} {time:>9}");
     let mut racy_lost = 0;
     for way in Way::ALL {
-        // A racy try that lost nothing had threads that did not overlap: in release mode a
-        // million increments take well under a millisecond, and one thread can be done
-        // before the other gets a core. So the racy way gets a few tries, as a student
-        // would run it again; one thread has nobody to race with, and gets one.
+        // A racy try that lost nothing had threads that did not overlap (in release mode a
+        // million increments can be done before the other thread gets a core): it is tried
+        // again, as a student would run it again. One thread has nobody to race with.
         let tries = if way == Way::Racy && threads > 1 {
             RACY_TRIES
         } else {
@@ -75,22 +67,17 @@ fn main() -> ExitCode {
         };
         for attempt in 0..tries {
             let tally = count(way, threads, args.increments);
-            println!(
-                "  {:<18} {:>11} {:>11} {:>6.1} % {:>9}",
-                if attempt > 0 { "  (again)" } else { way.name() },
-                tally.got,
-                tally.lost(),
-                tally.lost_percent(),
-                fmt_duration(tally.elapsed)
-            );
-            // The racy way may lose updates (that is the lesson) but can never invent one;
-            // the other two must be exact.
-            all_right &= match way {
-                Way::Racy => tally.got <= tally.expected,
-                Way::FetchAdd | Way::Mutex => tally.got == tally.expected,
-            };
+            let name = if attempt > 0 { "  (again)" } else { way.name() };
+            let (got, lost, percent) = (tally.got, tally.lost(), tally.lost_percent());
+            let time = fmt_duration(tally.elapsed);
+            println!("  {name:<18} {got:>11} {lost:>11} {percent:>6.1} % {time:>9}");
+            // The racy way may lose updates (the lesson) but never invent one; the other
+            // two must be exact.
+            if tally.got > tally.expected || (way != Way::Racy && lost > 0) {
+                return Err("a counter ended at an impossible value");
+            }
             if way == Way::Racy {
-                racy_lost = tally.lost();
+                racy_lost = lost;
                 if racy_lost > 0 {
                     break;
                 }
@@ -132,12 +119,9 @@ fn main() -> ExitCode {
     println!(
         "  {increments} increments, and the counter reads {counter}: {lost} update lost, on every run"
     );
-    all_right &= counter == 1;
-
-    if all_right {
-        ExitCode::SUCCESS
+    if counter == 1 {
+        Ok(())
     } else {
-        eprintln!("error: a counter ended at an impossible value");
-        ExitCode::FAILURE
+        Err("the forced interleaving did not lose one update")
     }
 }
