@@ -291,7 +291,7 @@ static SECTIONS: &[Section] = &[
             Program {
                 package: "queues",
                 bin: "sum_primes",
-                lesson: "two threads sum primes up to 400000, 500000, 600000; results through a Mutex<Vec> like the seed's list_lock",
+                lesson: "two threads sum the primes up to 400000, 500000 and 600000; the sums gathered in a Mutex<Vec>, like the Python notebook's list_lock",
                 variants: &[Variant {
                     args: "--via channel",
                     lesson: "the same results sent back through a channel: no lock to share",

@@ -45,11 +45,17 @@
 //! `cargo run --release -p queues --bin queue_throughput` measures both beside the
 //! channels of `std` and `crossbeam`, which avoid the lock altogether.
 //!
+//! [`channels`] holds the chapter's channel demos (std `mpsc`, crossbeam's bounded,
+//! unbounded and zero-capacity channels, `select!`), which the `channels` program runs;
+//! [`scratch`] makes the files `copy_files` copies.
+//!
 //! Under `RUSTFLAGS="--cfg loom"` the queues are built on `loom`'s primitives and the
 //! tests at the bottom of this file let the model checker try every interleaving.
 
+pub mod channels;
 mod discipline;
 mod queue;
+pub mod scratch;
 mod simple;
 mod sync;
 pub mod textbook;

@@ -1,23 +1,14 @@
 //! Runs `channels`: std's mpsc and crossbeam's unbounded, bounded and zero-capacity
 //! channels and `select!`, each demo with an order of events that is the same every run.
 
-use std::process::{Command, Output};
+use common::testing::{self, Ran};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_channels"))
-        .args(args)
-        .output()
-        .expect("the program runs")
+fn run(args: &[&str]) -> Ran {
+    testing::run(env!("CARGO_BIN_EXE_channels"), args)
 }
 
 fn demo(name: &str) -> String {
-    let out = run(&["--demo", name]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    run(&["--demo", name]).success().stdout.clone()
 }
 
 /// Unbounded: all five sends return before the first receive.
@@ -135,7 +126,7 @@ fn all_runs_every_demo_in_order() {
         ],
         "{all}"
     );
-    let default = String::from_utf8(run(&[]).stdout).unwrap();
+    let default = run(&[]).stdout;
     assert_eq!(titles(&default), titles(&all), "{default}");
 }
 
@@ -147,6 +138,6 @@ fn nonsense_flags_exit_with_2() {
         &["--demo"],
         &["--messages", "3"],
     ] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        assert_eq!(run(args).code(), Some(2), "{args:?}");
     }
 }

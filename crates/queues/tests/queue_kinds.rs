@@ -1,12 +1,9 @@
 //! Runs `queue_kinds`: the same five tasks through the four queues of Python's `queue`.
 
-use std::process::{Command, Output};
+use common::testing::{self, Ran};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_queue_kinds"))
-        .args(args)
-        .output()
-        .expect("the program runs")
+fn run(args: &[&str]) -> Ran {
+    testing::run(env!("CARGO_BIN_EXE_queue_kinds"), args)
 }
 
 /// The list printed after `label`, e.g. `[(3, "write"), (1, "fix")]`.
@@ -21,29 +18,24 @@ fn order_after<'a>(stdout: &'a str, label: &str) -> &'a str {
 /// FIFO, LIFO, smallest first and FIFO again: the exact orders, from the same input.
 #[test]
 fn each_queue_hands_back_in_its_own_order() {
-    let out = run(&[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let ran = run(&[]);
+    let stdout = &ran.success().stdout;
 
     let input = r#"[(3, "write"), (1, "fix"), (4, "mail"), (2, "review"), (5, "tidy")]"#;
     let reversed = r#"[(5, "tidy"), (2, "review"), (4, "mail"), (1, "fix"), (3, "write")]"#;
     let by_priority = r#"[(1, "fix"), (2, "review"), (3, "write"), (4, "mail"), (5, "tidy")]"#;
-    assert_eq!(order_after(&stdout, "put in this order:"), input);
-    assert_eq!(order_after(&stdout, "Queue (first in, first out):"), input);
+    assert_eq!(order_after(stdout, "put in this order:"), input);
+    assert_eq!(order_after(stdout, "Queue (first in, first out):"), input);
     assert_eq!(
-        order_after(&stdout, "LifoQueue (last in, first out):"),
+        order_after(stdout, "LifoQueue (last in, first out):"),
         reversed
     );
     assert_eq!(
-        order_after(&stdout, "PriorityQueue (smallest first):"),
+        order_after(stdout, "PriorityQueue (smallest first):"),
         by_priority
     );
     assert_eq!(
-        order_after(&stdout, "SimpleQueue (first in, first out):"),
+        order_after(stdout, "SimpleQueue (first in, first out):"),
         input
     );
 }
@@ -52,8 +44,7 @@ fn each_queue_hands_back_in_its_own_order() {
 /// is room again.
 #[test]
 fn a_full_queue_gives_the_item_back() {
-    let out = run(&[]);
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = run(&[]).stdout;
     assert!(stdout.contains("qsize() = 2, full() = true"), "{stdout}");
     assert!(stdout.contains(r#"try_put("c") -> Full("c")"#), "{stdout}");
     assert!(
@@ -71,6 +62,6 @@ fn a_full_queue_gives_the_item_back() {
 /// The program takes no flags but the standard ones.
 #[test]
 fn unknown_flags_exit_with_2() {
-    assert_eq!(run(&["--maxsize", "3"]).status.code(), Some(2));
-    assert!(run(&["--version"]).status.success());
+    assert_eq!(run(&["--maxsize", "3"]).code(), Some(2));
+    run(&["--version"]).success();
 }

@@ -1,21 +1,11 @@
 //! The `queue_throughput` comparison, run small: every row checks its messages and passes.
 
-use std::process::Command;
-
+use common::testing;
 use serde_json::Value;
 
 /// Runs the program with `args` and returns its JSON lines, parsed.
 fn json_rows(args: &[&str]) -> Vec<Value> {
-    let output = Command::new(env!("CARGO_BIN_EXE_queue_throughput"))
-        .args(args)
-        .output()
-        .expect("the program runs");
-    assert!(output.status.success(), "exit status {}", output.status);
-    String::from_utf8(output.stdout)
-        .expect("UTF-8 output")
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("every stdout line is a JSON object"))
-        .collect()
+    testing::json_rows(env!("CARGO_BIN_EXE_queue_throughput"), args)
 }
 
 /// 10 000 messages, 1 and 4 producers: six variants each, every one delivered every
@@ -70,10 +60,6 @@ fn an_uneven_share_still_adds_up() {
 /// Invalid sizes are refused by the flag parser, with clap's exit code 2.
 #[test]
 fn zero_messages_is_refused() {
-    let status = Command::new(env!("CARGO_BIN_EXE_queue_throughput"))
-        .args(["--messages", "0"])
-        .output()
-        .expect("the program runs")
-        .status;
-    assert_eq!(status.code(), Some(2));
+    let ran = testing::run(env!("CARGO_BIN_EXE_queue_throughput"), &["--messages", "0"]);
+    assert_eq!(ran.code(), Some(2));
 }

@@ -1,37 +1,36 @@
 //! Runs `sum_primes`: worker threads sum the primes up to each number from a job queue.
 
-use std::process::{Command, Output};
+use common::testing::{self, Ran};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sum_primes"))
-        .args(args)
-        .output()
-        .expect("the program runs")
+fn run(args: &[&str]) -> Ran {
+    testing::run(env!("CARGO_BIN_EXE_sum_primes"), args)
 }
 
-fn first_line(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    stdout.lines().next().unwrap_or_default().to_string()
+fn first_line(ran: &Ran) -> String {
+    ran.success()
+        .lines()
+        .first()
+        .copied()
+        .unwrap_or_default()
+        .to_string()
 }
 
-/// Gathered under a lock or through a channel, the sums are the seed's, sorted.
+/// Gathered under a lock or through a channel, the sums are the notebook's, sorted.
 #[test]
-fn both_ways_print_the_seeds_answer() {
-    let seed = "[6458901531, 9914236195, 14071826345]";
-    assert_eq!(first_line(&run(&[])), seed);
-    assert_eq!(first_line(&run(&["--via", "lock"])), seed);
-    assert_eq!(first_line(&run(&["--via", "channel"])), seed);
+fn both_ways_print_the_notebooks_answer() {
+    let notebook = "[6458901531, 9914236195, 14071826345]";
+    assert_eq!(first_line(&run(&[])), notebook);
+    assert_eq!(first_line(&run(&["--via", "lock"])), notebook);
+    assert_eq!(first_line(&run(&["--via", "channel"])), notebook);
     // More workers than jobs: the spare ones find the queue empty and stop at once.
     assert_eq!(
         first_line(&run(&["--via", "channel", "--workers", "5"])),
-        seed
+        notebook
     );
-    assert_eq!(first_line(&run(&["--via", "lock", "--workers", "1"])), seed);
+    assert_eq!(
+        first_line(&run(&["--via", "lock", "--workers", "1"])),
+        notebook
+    );
 }
 
 /// Numbers of our own, given in no order, come back sorted by their sums.
@@ -54,6 +53,6 @@ fn nonsense_flags_exit_with_2() {
         &["ten"],
         &["100000001"],
     ] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        assert_eq!(run(args).code(), Some(2), "{args:?}");
     }
 }

@@ -1,41 +1,18 @@
-//! "Don't communicate by sharing memory; share memory by communicating": the channels of
-//! `std` and `crossbeam`, each in a few lines, each with a difference you can see.
-//!
-//! - `mpsc`: std's channel. Many senders (clones of one `Sender`), one `Receiver`; the
-//!   receiving loop ends when the last sender is dropped.
-//! - `unbounded`: `send` never waits, however many messages nobody has received yet.
-//! - `bounded`: room for two messages; a third `send` waits until someone receives.
-//! - `zero`: room for none. Every `send` waits until a receiver takes the message from
-//!   its hand: a rendezvous.
-//! - `select`: wait on several channels at once and take whichever is ready first; here
-//!   a job's answer against a timeout.
-//!
-//! Run them all, or one with `--demo`:
+//! std mpsc, crossbeam bounded, unbounded, zero-capacity and select!: when a send waits, and for whom
 //!
 //!     cargo run -p queues --bin channels
 //!     cargo run -p queues --bin channels -- --demo bounded
 //!
-//! What to look for: the numbered events of `unbounded`, `bounded` and `zero`. The three
-//! run the very same sender and receiver; only the channel differs. With `unbounded`
-//! every send returns before anything is received. With `bounded(2)` the third send is
-//! still waiting 100 ms later, and returns only after the main thread's first receive.
-//! With `bounded(0)` even the first send waits, and every `sent` comes after its
-//! `received`.
-//!
-//! The events are numbered in the order the main thread saw them, a logical clock rather
-//! than a stopwatch: only the main thread prints, the sender reports what it did over a
-//! second channel, and the main thread reads each report at a point where the order of
-//! events is already settled. So the numbers are the same on every run.
-
-use std::fmt;
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
+//! The demos themselves are in the library, `src/channels.rs`, each in a few lines.
+//! What to look for: the numbered events of `unbounded`, `bounded` and `zero`, which run
+//! the very same sender and receiver; only the channel differs. With `unbounded` every
+//! send returns before anything is received. With `bounded(2)` the third send is still
+//! waiting 100 ms later, and returns only after the main thread's first receive. With
+//! `bounded(0)` even the first send waits, and every `sent` comes after its `received`.
+//! The numbers count events as the main thread saw them, so they are the same every run.
 
 use clap::{Parser, ValueEnum};
-use common::primes::sum_primes_upto;
-use crossbeam::channel::{self, Receiver, RecvTimeoutError, Sender};
-use crossbeam::select;
+use queues::channels;
 
 /// std's mpsc and crossbeam's unbounded, bounded and zero-capacity channels, and select!.
 #[derive(Parser)]
@@ -62,259 +39,22 @@ enum Demo {
     Select,
 }
 
-/// How long the main thread watches a waiting sender before it receives, to show that
-/// the sender really does not move on its own.
-const WATCH: Duration = Duration::from_millis(100);
-
-/// Longer than any step of a demo can take: past this, something is broken, and the
-/// program stops with a message rather than hang.
-const GIVE_UP: Duration = Duration::from_secs(5);
-
 fn main() {
     let args = Args::parse();
     let demos: [(Demo, fn()); 5] = [
-        (Demo::Mpsc, mpsc_demo),
-        (Demo::Unbounded, unbounded_demo),
-        (Demo::Bounded, bounded_demo),
-        (Demo::Zero, zero_demo),
-        (Demo::Select, select_demo),
+        (Demo::Mpsc, channels::mpsc_demo),
+        (Demo::Unbounded, channels::unbounded_demo),
+        (Demo::Bounded, channels::bounded_demo),
+        (Demo::Zero, channels::zero_demo),
+        (Demo::Select, channels::select_demo),
     ];
-    let mut first = true;
-    for (demo, run) in demos {
-        if args.demo == Demo::All || args.demo == demo {
-            if !first {
-                println!();
-            }
-            first = false;
-            run();
+    let chosen = demos
+        .into_iter()
+        .filter(|&(demo, _)| args.demo == Demo::All || args.demo == demo);
+    for (nth, (_, run)) in chosen.enumerate() {
+        if nth > 0 {
+            println!(); // a blank line between two demos
         }
-    }
-}
-
-// ANCHOR: mpsc
-/// Three producers send three messages each to one receiver.
-fn mpsc_demo() {
-    println!("std mpsc::channel(): three senders, one receiver");
-    let (tx, rx) = mpsc::channel();
-    let arrived: Vec<(u32, u32)> = thread::scope(|s| {
-        for producer in 1..=3 {
-            let tx = tx.clone(); // each producer owns a Sender
-            s.spawn(move || {
-                for i in 0..3 {
-                    tx.send((producer, i))
-                        .expect("the main thread is receiving");
-                }
-            }); // the producer returns: its Sender is dropped
-        }
-        // `rx.iter()` ends only when no Sender is left. The producers drop theirs as they
-        // finish; this original one we drop here, or the loop would wait for it for ever.
-        drop(tx);
-        rx.iter().collect()
-    });
-
-    let order: Vec<String> = arrived.iter().map(|(p, i)| format!("{p}.{i}")).collect();
-    println!("  arrived (producer.message): {}", order.join(" "));
-    println!("  (the order between producers may change from run to run; within one, never)");
-    for producer in 1..=3 {
-        let from: Vec<String> = arrived
-            .iter()
-            .filter(|&&(p, _)| p == producer)
-            .map(|(_, i)| i.to_string())
-            .collect();
-        println!(
-            "  from producer {producer}, in arrival order: {}",
-            from.join(" ")
-        );
-    }
-    println!("  the receiving loop ended: every Sender had been dropped");
-}
-// ANCHOR_END: mpsc
-
-// ANCHOR: unbounded
-/// No limit: the sender never waits, even with nobody receiving.
-fn unbounded_demo() {
-    println!("crossbeam channel::unbounded(): send never waits");
-    let (tx, rx) = channel::unbounded();
-    send_and_receive(tx, rx, 5);
-}
-// ANCHOR_END: unbounded
-
-// ANCHOR: bounded
-/// Room for two: the third send waits until the main thread receives.
-fn bounded_demo() {
-    println!("crossbeam channel::bounded(2): a send waits while the channel is full");
-    let (tx, rx) = channel::bounded(2);
-    send_and_receive(tx, rx, 3);
-}
-// ANCHOR_END: bounded
-
-// ANCHOR: zero
-/// Room for nothing: every send waits until a receiver takes the message (a rendezvous).
-fn zero_demo() {
-    println!("crossbeam channel::bounded(0): every send waits for its receiver");
-    let (tx, rx) = channel::bounded(0);
-    send_and_receive(tx, rx, 2);
-}
-// ANCHOR_END: zero
-
-// ANCHOR: select
-/// `select!` waits on several channels and takes the first one ready: here a job's answer
-/// against a timer, the channel `channel::after` fills once its time is up.
-fn select_demo() {
-    println!("crossbeam select!: whichever channel is ready first");
-
-    // A job that answers at once (summing the primes up to 1000 takes microseconds),
-    // against a timeout it will not lose to.
-    let (answer_tx, answer) = channel::bounded(1);
-    thread::scope(|s| {
-        s.spawn(move || answer_tx.send(sum_primes_upto(1000)));
-        select! {
-            recv(answer) -> sum => println!(
-                "  a quick job against after(5 s): the answer came first: {}",
-                sum.expect("the job answers")
-            ),
-            recv(channel::after(GIVE_UP)) -> _ => println!(
-                "  a quick job against after(5 s): the timeout came first"
-            ),
-        }
-    });
-
-    // A job held back until the select is over: only the timer can be ready.
-    let (go_tx, go) = channel::bounded::<()>(0);
-    let (answer_tx, answer) = channel::bounded(1);
-    thread::scope(|s| {
-        // `go_tx` moves in here: if anything below panics, dropping it wakes the job.
-        let go_tx = go_tx;
-        s.spawn(move || {
-            if go.recv().is_ok() {
-                let _ = answer_tx.send(sum_primes_upto(1000));
-            }
-        });
-        select! {
-            recv(answer) -> _ => println!(
-                "  a held-back job against after(100 ms): the answer came first"
-            ),
-            recv(channel::after(WATCH)) -> _ => println!(
-                "  a held-back job against after(100 ms): the timeout came first"
-            ),
-        }
-        go_tx.send(()).expect("the job is waiting for the go");
-        let late = answer.recv_timeout(GIVE_UP).expect("the job answers");
-        println!("  released afterwards, the held-back job answers: {late}");
-    });
-}
-// ANCHOR_END: select
-
-// ANCHOR: report
-/// What the sender tells the main thread, on a channel of its own.
-enum Report {
-    /// `send(message)` is about to wait: the channel has no room (`is_full()`).
-    Waits {
-        message: u32,
-        len: usize,
-        capacity: usize,
-    },
-    /// `send(message)` returned; `len` messages are in the channel now.
-    Sent { message: u32, len: usize },
-}
-
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Report::Waits {
-                message,
-                len,
-                capacity,
-            } => write!(
-                f,
-                "send({message}) will wait: no room (len() = {len}, capacity {capacity})"
-            ),
-            Report::Sent { message, len } => write!(f, "sent {message}; len() = {len}"),
-        }
-    }
-}
-// ANCHOR_END: report
-
-// ANCHOR: sender
-/// Sends 0, 1, 2, … on `tx`, reporting each step on `reports`.
-fn sender(tx: Sender<u32>, messages: u32, reports: Sender<Report>) {
-    let report = |r: Report| reports.send(r).expect("the main thread reads reports");
-    for message in 0..messages {
-        // `is_full` is true for a bounded channel with no room left, and always true for
-        // a zero-capacity one, which never has room. An unbounded channel is never full.
-        if tx.is_full() {
-            let capacity = tx.capacity().unwrap_or_default();
-            report(Report::Waits {
-                message,
-                len: tx.len(),
-                capacity,
-            });
-        }
-        tx.send(message).expect("the main thread receives");
-        report(Report::Sent {
-            message,
-            len: tx.len(),
-        });
-    }
-    // Returning drops `tx` and `reports`: both channels close.
-}
-// ANCHOR_END: sender
-
-// ANCHOR: receiver
-/// Runs [`sender`] on a thread and plays the receiving side: it logs every report, and
-/// receives only when the sender says it must wait, after watching it wait. Once the
-/// sender has finished, it receives whatever is left.
-fn send_and_receive(tx: Sender<u32>, rx: Receiver<u32>, messages: u32) {
-    let (reports_tx, reports) = channel::unbounded();
-    let mut events = Events::default();
-    thread::scope(|s| {
-        s.spawn(move || sender(tx, messages, reports_tx));
-        // `rx` and `reports` move into the closure: if anything panics here, they are
-        // dropped at once, which wakes a waiting sender with an error instead of leaving
-        // the scope to wait for it for ever.
-        let (rx, reports) = (rx, reports);
-        loop {
-            let report = match reports.recv_timeout(GIVE_UP) {
-                Ok(report) => report,
-                Err(RecvTimeoutError::Disconnected) => break, // the sender is done
-                Err(RecvTimeoutError::Timeout) => panic!("the sender stopped reporting"),
-            };
-            let waiting = match report {
-                Report::Waits { message, .. } => Some(message),
-                Report::Sent { .. } => None,
-            };
-            events.log("sender", report);
-            if let Some(message) = waiting {
-                // Nobody but us receives, so the send cannot return before our receive:
-                // no report can come in the meantime, however long we watch.
-                if let Ok(report) = reports.recv_timeout(WATCH) {
-                    panic!("a send returned with nobody receiving: {report}");
-                }
-                let watched = WATCH.as_millis();
-                events.log(
-                    "main",
-                    format!("{watched} ms later, send({message}) has not returned"),
-                );
-                let got = rx.recv_timeout(GIVE_UP).expect("the sender sends");
-                events.log("main", format!("received {got}"));
-            }
-        }
-        for got in rx.iter() {
-            events.log("main", format!("received {got}"));
-        }
-    });
-}
-// ANCHOR_END: receiver
-
-/// Numbers the events of a demo, 1, 2, 3, …, in the order the main thread logs them.
-#[derive(Default)]
-struct Events {
-    logged: u32,
-}
-
-impl Events {
-    fn log(&mut self, who: &str, what: impl fmt::Display) {
-        self.logged += 1;
-        println!("{:>4}  {who:<6}  {what}", self.logged);
+        run();
     }
 }

@@ -1,35 +1,33 @@
-//! Seed 001's file copy: worker threads take file names from a job queue, copy each file,
-//! and report it under a print lock, so that no two threads' lines are ever mixed.
-//!
-//! The program makes its own files: `--files` of them, with random text (from a fixed
-//! seed, so every run makes the same files), in a new directory under the system's temp
-//! directory. The workers copy them into a second directory. Afterwards the program
-//! compares every copy with its source, byte for byte, and removes both directories.
+//! worker threads copy real files from a job queue; contents checked; output lines never torn
 //!
 //!     cargo run -p queues --bin copy_files
 //!     cargo run -p queues --bin copy_files -- --files 100 --workers 8 --size 100000
 //!
-//! What to look for: the files are copied in no fixed order and by whichever thread is
-//! free, but every line is whole: `Thread-2 copied file_07.txt (12345 bytes)`. Each line
-//! is written in three pieces (as Python's `print` writes its text and then its line
-//! end), and the lock held around the pieces keeps other threads out until the line is
-//! finished.
+//! The program makes its own files (random text, the same every run) in a new folder under
+//! the system's temp folder; the workers copy them into a second folder; every copy is
+//! then compared with its source, and both folders are removed.
+//!
+//! What to look for: as in the Python course notebook, a `Starting thread : …` and a
+//! `Finished thread : …` line for every file, in no fixed order and by whichever thread is
+//! free, yet every line whole. Each line is written in three pieces (as Python's `print`
+//! writes its text and then its line end), and the lock on stdout, held around the
+//! pieces, keeps other threads out until the line is finished. Then the notebook's
+//! `Execution time = …`, in seconds.
 
+use std::error::Error;
+use std::fmt::Arguments;
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::Instant;
 
 use clap::Parser;
-use common::measure::fmt_duration;
+use common::measure::time;
 use queues::Queue;
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use queues::scratch::{ScratchDir, make_files};
 
-/// Worker threads copy files from a job queue, printing under a lock (seed 001).
+/// Worker threads copy files from a job queue, printing under a lock.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -49,26 +47,15 @@ struct Args {
     size: u64,
 }
 
-/// The seed of the random file contents: every run makes the same files.
-const SEED: u64 = 2024;
-
 fn main() -> ExitCode {
     let args = Args::parse();
-    match run(&args) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_code("copy_files", run(&args))
 }
 
 /// Makes the files, copies them with the workers, checks the copies and cleans up.
-/// Returns whether every copy matches its source.
-fn run(args: &Args) -> io::Result<bool> {
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     // If anything below fails, `scratch` is dropped on the way out and removes the files.
-    let scratch = ScratchDir::new()?;
+    let scratch = ScratchDir::new("copy_files")?;
     let (from, to) = (scratch.path().join("from"), scratch.path().join("to"));
     fs::create_dir(&from)?;
     fs::create_dir(&to)?;
@@ -90,129 +77,59 @@ fn run(args: &Args) -> io::Result<bool> {
     for _ in 0..args.workers {
         jobs.put(None);
     }
-    let started = Instant::now();
-    thread::scope(|s| {
-        for worker in 1..=args.workers {
-            let (jobs, from, to) = (&jobs, &from, &to);
-            s.spawn(move || copier(&format!("Thread-{worker}"), jobs, from, to));
-        }
+    let ((), took) = time(|| {
+        thread::scope(|s| {
+            for worker in 1..=args.workers {
+                let (jobs, from, to) = (&jobs, &from, &to);
+                s.spawn(move || copier(&format!("Thread-{worker}"), jobs, from, to));
+            }
+        }) // the end of the scope joins every worker
     });
-    let took = started.elapsed();
     // ANCHOR_END: queue
-    println!(
-        "{} files copied by {} threads in {}",
-        names.len(),
-        args.workers,
-        fmt_duration(took)
-    );
+    let (files, workers) = (names.len(), args.workers);
+    let seconds = took.as_secs_f64();
+    println!("Execution time = {seconds:.5} ({files} files, {workers} threads)");
 
-    // ANCHOR: check
     let mut matching = 0;
     for (name, _) in &names {
         if fs::read(from.join(name))? == fs::read(to.join(name))? {
             matching += 1;
-        } else {
-            eprintln!("error: the copy of {name} differs from its source");
         }
     }
-    println!(
-        "every copy checked against its source: {matching} of {} identical",
-        names.len()
-    );
-    // ANCHOR_END: check
-
+    println!("every copy checked against its source: {matching} of {files} identical");
     let path = scratch.path().to_path_buf();
     scratch.remove()?;
     println!("removed {}", path.display());
-    Ok(matching == names.len())
+    match files - matching {
+        0 => Ok(()),
+        wrong => Err(format!("{wrong} copies differ from their source").into()),
+    }
 }
 
 // ANCHOR: copier
 /// A worker: copies files until it takes a `None` from the queue.
 fn copier(me: &str, jobs: &Queue<Option<String>>, from: &Path, to: &Path) {
     while let Some(name) = jobs.get() {
+        say("Starting", me, format_args!("copying {name}"));
         match fs::copy(from.join(&name), to.join(&name)) {
-            Ok(bytes) => report_copy(me, &name, bytes).expect("stdout is writable"),
-            // The check after the copies will count this file as missing.
+            Ok(bytes) => say("Finished", me, format_args!("copied {name}, {bytes} bytes")),
+            // The check after the copies will count this file as different.
             Err(e) => eprintln!("{me} could not copy {name}: {e}"),
         }
     }
 }
 
-/// Prints `Thread-2 copied file_07.txt (12345 bytes)` in three writes.
+/// Prints `Finished thread : Thread-2 (copied file_07.txt, 12345 bytes)` in three writes.
 ///
-/// The seed's `print_lock` is built into Rust: every `println!` takes the lock of stdout
-/// for the whole line, so a single `println!` is never torn. A line written in several
-/// pieces is a different matter: between two pieces another thread could write its own.
-/// `stdout().lock()` takes that same lock and holds it until `out` is dropped, at the end
-/// of this function, so the three pieces stay together.
-///
-/// (Sending each finished line over a channel to one printer thread would keep lines
-/// whole too, and a worker would never wait for the terminal. That costs a thread and a
-/// channel, worth it when printing is slow; here a line takes microseconds.)
-fn report_copy(me: &str, name: &str, bytes: u64) -> io::Result<()> {
+/// The notebook's `print_lock` is built into Rust: every `println!` takes the lock of
+/// stdout for the whole line, so a single `println!` is never torn. A line written in
+/// several pieces is a different matter: between two pieces another thread could write
+/// its own. `stdout().lock()` takes that same lock and holds it until `out` is dropped, at
+/// the end of this function, so the three pieces stay together.
+fn say(what: &str, me: &str, detail: Arguments) {
     let mut out = io::stdout().lock();
-    write!(out, "{me} copied")?;
-    write!(out, " {name}")?;
-    writeln!(out, " ({bytes} bytes)")
+    write!(out, "{what} thread : {me}").expect("stdout is writable");
+    write!(out, " ({detail}").expect("stdout is writable");
+    writeln!(out, ")").expect("stdout is writable");
 }
 // ANCHOR_END: copier
-
-/// Writes `files` files of random lowercase text into `dir`, each between `size / 2` and
-/// `size` bytes. Returns their names and sizes.
-fn make_files(dir: &Path, files: u32, size: u64) -> io::Result<Vec<(String, u64)>> {
-    let mut rng = StdRng::seed_from_u64(SEED);
-    // Zero-padded numbers, so that the names sort in order: file_01 … file_20.
-    let width = files.to_string().len().max(2);
-    let mut made = Vec::new();
-    for i in 1..=files {
-        let name = format!("file_{i:0width$}.txt");
-        let len = rng.random_range(size / 2..=size);
-        let text: Vec<u8> = (0..len)
-            .map(|at| match at % 64 {
-                63 => b'\n',
-                _ => rng.random_range(b'a'..=b'z'),
-            })
-            .collect();
-        fs::write(dir.join(&name), &text)?;
-        made.push((name, len));
-    }
-    Ok(made)
-}
-
-/// A directory of our own under the system's temp directory, removed when dropped.
-///
-/// Its name holds the process id and a counter, so two runs at once (or two scratch
-/// directories in one run) never share one.
-struct ScratchDir {
-    path: PathBuf,
-}
-
-impl ScratchDir {
-    fn new() -> io::Result<ScratchDir> {
-        static CREATED: AtomicUsize = AtomicUsize::new(0);
-        let n = CREATED.fetch_add(1, Ordering::Relaxed);
-        let name = format!("copy_files-{}-{n}", std::process::id());
-        let path = std::env::temp_dir().join(name);
-        // `create_dir`, not `create_dir_all`: it fails if the directory already exists,
-        // so we never adopt (and later delete) someone else's files.
-        fs::create_dir(&path)?;
-        Ok(ScratchDir { path })
-    }
-
-    fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Removes the directory now and reports any error, where `drop` could only ignore it.
-    /// (`drop` runs afterwards all the same, and finds nothing left to remove.)
-    fn remove(self) -> io::Result<()> {
-        fs::remove_dir_all(&self.path)
-    }
-}
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
-}

@@ -1,34 +1,26 @@
-//! Seed 000's producer/consumer: producer threads put jobs into one `Queue`, consumer
-//! threads take them out, and the main thread waits in `q.join()` until every job taken has
-//! been marked done with `task_done()`. Then it prints `Done`.
+//! 4 producers × 10 jobs, 3 consumers; join() returns after every task_done(), then Done; every job consumed once
 //!
 //!     cargo run -p queues --bin producer_consumer
 //!     cargo run -p queues --bin producer_consumer -- --producers 2 --consumers 1
 //!     cargo run -p queues --bin producer_consumer -- --work-ms 0
 //!
-//! What to look for: the jobs of the four producers are spread over the three consumers in
-//! no fixed order (run it twice), yet every job is consumed exactly once, and `Done` comes
-//! only after the last consumer has finished its last job. A consumer works a little
-//! longer on a job (`--work-ms`) than a producer takes to make one, as in the seed, so
-//! the queue fills up faster than it empties.
-//!
-//! One difference from the seed: its consumers are *daemon* threads, still blocked in
-//! `q.get()` when the program ends, and killed with it. Here every thread is joined before
-//! the program ends, so once `q.join()` has returned, the main thread puts one `Stop`
-//! message per consumer and each consumer returns when it takes one. (Python 3.13 added
-//! `q.shutdown()` for the same job; crossbeam's channels do it by closing, when the last
-//! sender is dropped. Our `Queue`, like the seed's, has no such thing, so it is a message.)
+//! What to look for: the four lines of every job, as in the Python slides ("Concurrency and
+//! parallelism in Python"): `Producer-2 thread: Starting producing 7`, `… Produced 7`,
+//! `Consumer-1 thread: Starting consuming 7 from Producer-2`, `… Consumed 7 from
+//! Producer-2`. The jobs are spread over the consumers in no fixed order (run it twice),
+//! yet every job is consumed exactly once, and `Done` comes only after the last
+//! `Consumed`. The Python consumers are daemon threads, killed at exit while blocked in
+//! `q.get()`; ours are joined: after `q.join()`, each takes a `None` and returns.
 
-use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::sync::Mutex;
-use std::thread::{self, Builder};
+use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
 use queues::Queue;
 
-/// Producers put jobs into one Queue, consumers take them, q.join() waits (seed 000).
+/// Producers put jobs into one Queue, consumers take them, q.join() waits, then Done.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -47,66 +39,50 @@ struct Args {
           value_parser = clap::value_parser!(u32).range(1..=64))]
     consumers: u32,
 
-    /// Milliseconds a consumer works on each job; a producer pauses ¾ of that between jobs
-    /// (the seed's 0.4 s and 0.3 s)
+    /// Milliseconds a consumer works on each job; a producer takes ¾ of that to make one
+    /// (the Python slides' 0.4 s and 0.3 s)
     #[arg(long, value_name = "MS", default_value_t = 40,
           value_parser = clap::value_parser!(u64).range(0..=10_000))]
     work_ms: u64,
 }
 
-// ANCHOR: message
-/// A job: which producer made it, and its number there (the seed's `range(10)`).
+/// A job: which producer made it, and its number there (the Python slides' `range(10)`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Job {
     producer: u32,
     number: u32,
 }
 
-/// What travels through the queue: a job, or the signal for one consumer to return.
-enum Message {
-    Job(Job),
-    Stop,
-}
-// ANCHOR_END: message
-
 // ANCHOR: producer
-/// Puts `jobs` jobs into the queue, pausing between them as if making each took a while.
-fn producer(q: &Queue<Message>, producer: u32, jobs: u32, pause: Duration) {
-    let name = thread::current().name().unwrap_or("producer").to_string();
+/// Makes `jobs` jobs, each taking a while, and puts each into the queue once it is made.
+/// (The Python original puts first and says "Produced" after its pause; we put a job
+/// when it is made, so its `Produced` line always comes before any consumer's line.)
+fn producer(q: &Queue<Option<Job>>, producer: u32, jobs: u32, pause: Duration) {
+    let name = format!("Producer-{producer}");
     for number in 0..jobs {
-        // Printed before the `put`, so this line always comes before the consumer's line
-        // about the same job.
-        println!("{name} puts job {number}");
-        q.put(Message::Job(Job { producer, number }));
+        println!("{name} thread: Starting producing {number}");
         thread::sleep(pause);
+        println!("{name} thread: Produced {number}");
+        q.put(Some(Job { producer, number }));
     }
 }
 // ANCHOR_END: producer
 
 // ANCHOR: consumer
-/// Takes messages until a `Stop`: works on each job, notes it, marks it done.
-fn consumer(q: &Queue<Message>, consumed: &Mutex<Vec<Job>>, work: Duration) {
-    let name = thread::current().name().unwrap_or("consumer").to_string();
-    loop {
-        match q.get() {
-            Message::Job(job) => {
-                println!(
-                    "{name} got job {} from Producer-{}",
-                    job.number, job.producer
-                );
-                thread::sleep(work);
-                consumed.lock().expect("no consumer panics").push(job);
-                // Last of all: once every job is marked done, `q.join()` returns, and the
-                // job must be finished (and noted) by then.
-                q.task_done().expect("one task_done per get");
-            }
-            Message::Stop => {
-                // One `task_done` per `get`, for the stop too: the queue's count stays true.
-                q.task_done().expect("one task_done per get");
-                return;
-            }
-        }
+/// Takes jobs until a `None`: works on each, notes it, marks it done.
+fn consumer(name: &str, q: &Queue<Option<Job>>, consumed: &Mutex<Vec<Job>>, work: Duration) {
+    while let Some(job) = q.get() {
+        let from = format!("{} from Producer-{}", job.number, job.producer);
+        println!("{name} thread: Starting consuming {from}");
+        thread::sleep(work);
+        consumed.lock().expect("no consumer panics").push(job);
+        println!("{name} thread: Consumed {from}");
+        // Last of all: once every job is marked done, `q.join()` returns, and the job
+        // must be finished (and noted) by then.
+        q.task_done().expect("one task_done per get");
     }
+    // One `task_done` per `get`, for the `None` too: the queue's count stays true.
+    q.task_done().expect("one task_done per get");
 }
 // ANCHOR_END: consumer
 
@@ -120,92 +96,65 @@ fn main() -> ExitCode {
     let q = Queue::new();
     let consumed = Mutex::new(Vec::new());
     let (q, consumed) = (&q, &consumed);
-    let all_consumed_once = thread::scope(|s| {
-        // Named threads, like the seed's `name="1st"`: `thread::current().name()` is
-        // Python's `threading.current_thread().name`.
+    let checked = thread::scope(|s| {
+        // Python names its threads (`name="1st"`) and asks `current_thread().name`;
+        // here each thread is simply told its name.
         for c in 1..=args.consumers {
-            Builder::new()
-                .name(format!("Consumer-{c}"))
-                .spawn_scoped(s, move || consumer(q, consumed, work))
-                .expect("the system starts a thread");
+            s.spawn(move || consumer(&format!("Consumer-{c}"), q, consumed, work));
         }
         let producers: Vec<_> = (1..=args.producers)
-            .map(|p| {
-                Builder::new()
-                    .name(format!("Producer-{p}"))
-                    .spawn_scoped(s, move || producer(q, p, args.jobs, pause))
-                    .expect("the system starts a thread")
-            })
+            .map(|p| s.spawn(move || producer(q, p, args.jobs, pause)))
             .collect();
 
         // `q.join()` waits until the count of unfinished jobs is zero, and before any
-        // producer has put its first job that count is already zero. The seed calls it at
-        // once and counts on its producers being quicker; we wait for them to finish first.
+        // producer has put its first job that count is already zero. The Python original
+        // calls it at once and counts on its producers being quicker; we wait for them.
         for producer in producers {
             producer.join().expect("a producer panicked");
         }
         q.join();
-
-        let all_consumed_once = check(&consumed.lock().expect("no consumer panics"), &args);
+        let checked = check(&consumed.lock().expect("no consumer panics"), &args);
         println!("Done");
 
-        // The consumers are all blocked in `q.get()` now. One `Stop` each: a consumer
+        // The consumers are all blocked in `q.get()` now. One `None` each: a consumer
         // returns after its first, so no consumer can take two.
         for _ in 0..args.consumers {
-            q.put(Message::Stop);
+            q.put(None);
         }
-        all_consumed_once
-        // The end of the scope joins the consumers.
+        checked // the end of the scope joins the consumers
     });
     // ANCHOR_END: main
+    common::exit_code("producer_consumer", checked)
+}
 
-    if all_consumed_once {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+/// Whether every job the producers made was consumed exactly once; says so if it was.
+fn check(consumed: &[Job], args: &Args) -> Result<(), String> {
+    let mut consumed = consumed.to_vec();
+    consumed.sort();
+    let made: Vec<Job> = (1..=args.producers)
+        .flat_map(|producer| (0..args.jobs).map(move |number| Job { producer, number }))
+        .collect();
+    if consumed != made {
+        let (made, consumed) = (made.len(), consumed.len());
+        return Err(format!(
+            "{made} jobs made, {consumed} consumed: not each exactly once"
+        ));
     }
+    let total = made.len();
+    println!("q.join() returned: all {total} jobs done, each consumed exactly once");
+    Ok(())
 }
 
 /// Makes a panic in any thread end the whole program, as it would a single-threaded one.
 ///
 /// By default a panic ends only the thread it happens in. Here that would be a hang: a
 /// consumer that dies holding a job never calls `task_done`, so `q.join()` waits for ever.
-/// (Python's threads behave the same: an exception ends the thread, and `q.join()` waits
-/// for ever.) The easiest way to see it: `println!` panics when stdout is a pipe that was
-/// closed, as in `producer_consumer | head -3`.
+/// (Python's threads behave the same.) The easiest way to see it: `println!` panics when
+/// stdout is a pipe that was closed, as in `producer_consumer | head -3`.
 fn end_the_program_on_any_panic() {
     let print_the_panic = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         print_the_panic(info);
         std::process::exit(101); // the exit code of a panicking `main`
     }));
-}
-
-/// Prints whether every job the producers made was consumed exactly once.
-fn check(consumed: &[Job], args: &Args) -> bool {
-    let mut times: BTreeMap<Job, u32> = BTreeMap::new();
-    for &job in consumed {
-        *times.entry(job).or_default() += 1;
-    }
-    let made = (1..=args.producers)
-        .flat_map(|producer| (0..args.jobs).map(move |number| Job { producer, number }));
-    let mut wrong = 0;
-    for job in made {
-        match times.remove(&job).unwrap_or(0) {
-            1 => {}
-            n => {
-                eprintln!("error: {job:?} was consumed {n} times");
-                wrong += 1;
-            }
-        }
-    }
-    for job in times.keys() {
-        eprintln!("error: {job:?} was consumed but never made");
-        wrong += 1;
-    }
-    let total = args.producers * args.jobs;
-    if wrong == 0 {
-        println!("q.join() returned: all {total} jobs done, each consumed exactly once");
-    }
-    wrong == 0
 }

@@ -1,24 +1,23 @@
-//! Seed 000's four queues: `Queue`, `LifoQueue`, `PriorityQueue` and `SimpleQueue`, each
-//! given the same five tasks in the same order, each handing them back in its own order.
-//!
-//! A task is `(priority, name)`, the usual shape of a priority-queue item in Python too:
-//! tuples compare by their first element, then by the next, so the smallest priority
-//! number comes out of a `PriorityQueue` first. Rust's tuples compare the same way.
+//! the same inputs come out of Queue, LifoQueue, PriorityQueue and SimpleQueue in FIFO, LIFO, priority and FIFO order
 //!
 //!     cargo run -p queues --bin queue_kinds
 //!
-//! What to look for: the first three lines after the input differ only in the order of
-//! the very same items: first in first out, last in first out, smallest first.
-//! `SimpleQueue` is first in first out too; what it lacks is `maxsize`, `task_done` and
-//! `join`. The last lines show what `maxsize` adds: a full queue refuses `try_put` and
-//! hands the item back, and `put_timeout` gives up after waiting.
+//! The four queues of the Python slides, each given the same five tasks in the same order.
+//! A task is `(priority, name)`, the usual shape of a priority-queue item in Python too:
+//! tuples compare by their first element, then by the next, in Rust as in Python.
+//!
+//! What to look for: the four lines after the input differ only in the order of the very
+//! same items: first in first out, last in first out, smallest first. `SimpleQueue` is
+//! first in first out too; what it lacks is `maxsize`, `task_done` and `join`. The last
+//! lines show what `maxsize` adds: a full queue refuses `try_put` and hands the item back,
+//! and `put_timeout` gives up after waiting.
 
 use std::time::Duration;
 
 use clap::Parser;
 use queues::{Full, LifoQueue, PriorityQueue, Queue, SimpleQueue};
 
-/// The same items through Queue, LifoQueue, PriorityQueue and SimpleQueue (seed 000).
+/// The same items through Queue, LifoQueue, PriorityQueue and SimpleQueue.
 #[derive(Parser)]
 #[command(version)]
 struct Args {}
@@ -32,7 +31,6 @@ const TASKS: [(u8, &str); 5] = [
     (5, "tidy"),
 ];
 
-// ANCHOR: drain
 /// Puts every item, then takes them back until the queue is empty.
 ///
 /// `try_get`, not `get`: this program has one thread, so once the queue is empty nobody
@@ -47,7 +45,6 @@ fn put_all_then_take_all<T: Copy>(
     }
     std::iter::from_fn(try_get).collect()
 }
-// ANCHOR_END: drain
 
 fn main() {
     Args::parse();

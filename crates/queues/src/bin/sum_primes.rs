@@ -1,32 +1,29 @@
-//! Seed 001's `find_rand`: two worker threads take numbers from a job queue and add up the
-//! primes up to each; the sums are gathered, sorted and printed.
-//!
-//! Two ways to gather the sums, side by side:
-//! - `--via lock` (the default): every worker pushes into one `Mutex<Vec<u64>>`, the
-//!   seed's `sum_primes_list` and its `list_lock` in one value;
-//! - `--via channel`: every worker sends its sums down a channel, and the main thread
-//!   collects them. Nothing is shared but the channel.
-//!
-//! Run it either way, or with numbers of your own:
+//! two threads sum the primes up to 400000, 500000 and 600000; the sums gathered in a Mutex<Vec>, like the Python notebook's list_lock
 //!
 //!     cargo run -p queues --bin sum_primes
 //!     cargo run -p queues --bin sum_primes -- --via channel
 //!     cargo run -p queues --bin sum_primes -- --workers 3 1000 2000 3000
 //!
-//! What to look for: both ways print the seed's `[6458901531, 9914236195, 14071826345]`.
-//! The sums arrive in whatever order the workers finish, which is why the seed sorts them
-//! and so do we.
+//! The Python course notebook's `find_rand`: worker threads take numbers from a job queue
+//! and add up the primes up to each. Two ways to gather the sums: `--via lock` (the
+//! default) pushes into one `Mutex<Vec<u64>>`, the notebook's `sum_primes_list` and its
+//! `list_lock` in one value; `--via channel` sends them down a channel to the main thread,
+//! and nothing is shared but the channel.
+//!
+//! What to look for: both ways print the notebook's `[6458901531, 9914236195,
+//! 14071826345]`. The sums arrive in whatever order the workers finish, which is why the
+//! notebook sorts them, and so do we.
 
 use std::process::ExitCode;
 use std::sync::{Mutex, mpsc};
 use std::thread;
-use std::time::Instant;
 
 use clap::{Parser, ValueEnum};
+use common::measure::time;
 use common::primes::sum_primes_upto;
 use queues::Queue;
 
-/// Worker threads sum the primes up to each number from a job queue (seed 001's find_rand).
+/// Worker threads sum the primes up to each number from a job queue (the notebook's find_rand).
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -53,11 +50,11 @@ enum Via {
     Channel,
 }
 
-/// The seed's `rand_list`.
-const SEED_NUMBERS: [u64; 3] = [400_000, 500_000, 600_000];
+/// The notebook's `rand_list`.
+const NOTEBOOK_NUMBERS: [u64; 3] = [400_000, 500_000, 600_000];
 
-/// The seed's printed answer for [`SEED_NUMBERS`], sorted.
-const SEED_SUMS: [u64; 3] = [6_458_901_531, 9_914_236_195, 14_071_826_345];
+/// The notebook's printed answer for [`NOTEBOOK_NUMBERS`], sorted.
+const NOTEBOOK_SUMS: [u64; 3] = [6_458_901_531, 9_914_236_195, 14_071_826_345];
 
 /// A queue holding every number to sum, put before any worker starts.
 fn job_queue(numbers: &[u64]) -> Queue<u64> {
@@ -69,9 +66,9 @@ fn job_queue(numbers: &[u64]) -> Queue<u64> {
 }
 
 // ANCHOR: lock
-/// The seed's way: the workers push every sum into one shared list, under a lock.
+/// The notebook's way: the workers push every sum into one shared list, under a lock.
 ///
-/// The seed makes a `list_lock` but never takes it (CPython's `list.append` happens to be
+/// The notebook makes a `list_lock` but never takes it (CPython's `list.append` happens to be
 /// safe under the GIL). In Rust the list lives *inside* the `Mutex`: there is no way to
 /// reach it without locking, so the lock cannot be forgotten.
 fn via_lock(numbers: &[u64], workers: u32) -> Vec<u64> {
@@ -82,7 +79,7 @@ fn via_lock(numbers: &[u64], workers: u32) -> Vec<u64> {
             s.spawn(|| {
                 // Every job was queued before the workers started, so an empty queue
                 // means the work is over: `try_get` lets a worker stop there, where the
-                // seed's workers block for ever in `get()` and die as daemons.
+                // notebook's workers block for ever in `get()` and die as daemons.
                 while let Some(n) = jobs.try_get() {
                     let sum = sum_primes_upto(n); // the long part: no lock held here
                     sums.lock().expect("no worker panics").push(sum);
@@ -123,24 +120,20 @@ fn via_channel(numbers: &[u64], workers: u32) -> Vec<u64> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let numbers = if args.numbers.is_empty() {
-        SEED_NUMBERS.to_vec()
-    } else {
-        args.numbers.clone()
+    let numbers = match args.numbers.is_empty() {
+        true => NOTEBOOK_NUMBERS.to_vec(),
+        false => args.numbers.clone(),
     };
-
-    let started = Instant::now();
-    let sums = match args.via {
+    let (sums, took) = time(|| match args.via {
         Via::Lock => via_lock(&numbers, args.workers),
         Via::Channel => via_channel(&numbers, args.workers),
-    };
-    let took = started.elapsed();
-
+    });
     println!("{sums:?}");
     println!("Execution time = {:.5}", took.as_secs_f64());
-    if numbers == SEED_NUMBERS && sums != SEED_SUMS {
-        eprintln!("error: the seed printed {SEED_SUMS:?}");
-        return ExitCode::FAILURE;
-    }
-    ExitCode::SUCCESS
+    let wrong = numbers == NOTEBOOK_NUMBERS && sums != NOTEBOOK_SUMS;
+    let checked = match wrong {
+        true => Err(format!("the notebook printed {NOTEBOOK_SUMS:?}")),
+        false => Ok(()),
+    };
+    common::exit_code("sum_primes", checked)
 }

@@ -1,19 +1,17 @@
-//! Seed 000's `threading` example: three threads, each sleeping and printing at its own pace.
-//!
-//! `Thread-1` wakes every 0.5 s, `Thread-2` every 1.0 s and `Thread-3` every 1.5 s; each
-//! time it wakes, a thread prints how far it has got and when. `--scale` multiplies every
-//! delay by the same factor (0.2 by default, so the demo lasts 1.5 s instead of 7.5 s),
-//! which keeps their ratios, and so the lesson, unchanged.
+//! three threads sleeping 0.5/1.0/1.5 s per step overlap: the total is the slowest thread, not the sum
 //!
 //!     cargo run -p queues --bin three_workers
 //!     cargo run -p queues --bin three_workers -- --scale 1
 //!     cargo run -p queues --bin three_workers -- --count 10 --timeline three_workers.svg
 //!
-//! What to look for: the three threads' lines are mixed together, and the times say why:
-//! while Thread-3 sleeps, the other two wake up and print. The last line compares the
-//! total with the slowest thread alone (count × 1.5 s) and with running the three one
-//! after the other (count × 3.0 s): the total is the first, not the second, because the
-//! threads sleep at the same time.
+//! The Python slides' `threading` example: `Thread-1` wakes every 0.5 s, `Thread-2` every
+//! 1.0 s and `Thread-3` every 1.5 s, and each time prints how far it has got and when.
+//! `--scale` multiplies every delay (0.2 by default: 1.5 s instead of 7.5 s), keeping
+//! their ratios, and so the lesson.
+//!
+//! What to look for: the threads' lines are mixed together; while Thread-3 sleeps, the
+//! other two wake and print. The last line sets the total beside the slowest thread alone
+//! (count × 1.5 s) and the three one after the other (count × 3.0 s): it is the first.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,11 +21,11 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use common::timeline::Timeline;
 
-/// Three threads sleep and print at their own pace (seed 000's threading example).
+/// Three threads sleep and print at their own pace (the Python slides' threading example).
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Multiply every delay by this factor (1 = the seed's 0.5, 1.0 and 1.5 s)
+    /// Multiply every delay by this factor (1 = the Python slides' 0.5, 1.0 and 1.5 s)
     #[arg(long, default_value_t = 0.2, value_parser = parse_scale)]
     scale: f64,
 
@@ -41,18 +39,19 @@ struct Args {
     timeline: Option<PathBuf>,
 }
 
-/// A factor on the seed's delays: from a thousandth (a quick test) to ten times.
+/// A factor on the Python slides' delays: from a thousandth (a quick test) to ten times.
 fn parse_scale(text: &str) -> Result<f64, String> {
     common::term::parse_f64_in(text, 0.001..=10.0)
 }
 
-/// The seed's three threads: a name and a delay in seconds, before scaling.
+/// The Python slides' three threads: a name and a delay in seconds, before scaling.
 const THREADS: [(&str, f64); 3] = [("Thread-1", 0.5), ("Thread-2", 1.0), ("Thread-3", 1.5)];
 
 // ANCHOR: worker
-/// The seed's `worker`: `n` times, sleep for `delay`, then say how far we are and when.
+/// The Python slides' `worker`: `n` times, sleep for `delay`, then say how far we are and
+/// when.
 ///
-/// The seed prints `time.ctime()`, which shows whole seconds only; with short delays every
+/// The Python version prints `time.ctime()`, which shows whole seconds only; with short delays every
 /// line would show the same second. We print the seconds since the program started, to the
 /// millisecond, so the order of events can be read off the times.
 fn worker(name: &str, delay: Duration, n: u32, started: Instant, timeline: &Timeline) {
@@ -103,11 +102,6 @@ fn main() -> ExitCode {
         "three_workers: {} lines each, scale {}",
         args.count, args.scale
     );
-    match timeline.save_if_asked(args.timeline.as_deref(), &title) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: could not write the timeline: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    let saved = timeline.save_if_asked(args.timeline.as_deref(), &title);
+    common::exit_code("three_workers: could not write the timeline", saved)
 }
