@@ -393,7 +393,7 @@ static SECTIONS: &[Section] = &[
             Program {
                 package: "pools",
                 bin: "prime_pool",
-                lesson: "seed 001's PRIMES checked by a thread pool, a process pool and rayon: the same answers",
+                lesson: "the Python course notebook's PRIMES checked by a thread pool, a process pool and rayon: the same answers",
                 variants: &[],
                 bench: Bench::No,
             },

@@ -89,7 +89,6 @@ fn main() {
     sorted.sort();
     assert_eq!(order, sorted, "the shortest delay finishes first");
 
-    // ANCHOR: rayon
     // rayon's way: every job gets a clone of the sender (`for_each_with`), and the results
     // come out of the receiver as they finish. The jobs run on a separate thread here, so
     // that this thread can print the results while they are still coming.
@@ -106,7 +105,6 @@ fn main() {
                 let _ = finished.send((position, sleep_for(delay)));
             });
     });
-    // ANCHOR_END: rayon
     println!("rayon, for_each_with:");
     let start = Instant::now();
     let mut order = Vec::new();

@@ -1,9 +1,11 @@
-//! CPU-bound work shared out four ways: the library behind `cpu_bound`.
+//! CPU-bound work shared out four ways: the library behind `cpu_bound` (and the process
+//! pool of `prime_pool`).
 //!
 //! Two Python lectures time a job that keeps one core busy for seconds: twenty SHA-256
-//! chains of half a million rounds (seed 003's `hash_me`), and twenty sums of squares of
-//! about five million terms (seed 004's `cpu_bound`). Each job splits into twenty
-//! independent pieces, a [`Job`] each, and four variants hand those pieces out:
+//! chains of half a million rounds (the tech talk's `hash_me`), and twenty sums of squares
+//! of about five million terms (`cpu_bound` of the Real Python notes on speeding up a
+//! program with concurrency). Each job splits into twenty independent pieces, a [`Job`]
+//! each, and four variants hand those pieces out:
 //!
 //! - [`run_serial`]: one after the other, on the calling thread;
 //! - [`run_threads`]: `std::thread::scope` threads, each given a contiguous slice of the jobs;
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use common::hashes::{self, DIGEST_LEN, HASH_ME_CHAINS, HASH_ME_ITERATIONS};
 use common::measure;
-use common::process::ProcessError;
+use common::process::{Message, ProcessError};
 use common::squares::{self, SQUARES_NUMBERS};
 use pipes::pool::{self, JobFailure, ProcessPool};
 use rayon::prelude::*;
@@ -28,10 +30,35 @@ use serde::{Deserialize, Serialize};
 /// The two CPU-bound workloads of the lectures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Workload {
-    /// Seed 003: 20 SHA-256 chains of 500 000 rounds each.
+    /// The tech talk's `hash_me`: 20 SHA-256 chains of 500 000 rounds each.
     HashMe,
-    /// Seed 004: the sums of `i * i` below each of 5 000 000 … 5 000 019.
+    /// The Real Python notes' `cpu_bound`: the sums of `i * i` below each of 5 000 000 …
+    /// 5 000 019.
     SumSquares,
+}
+
+/// `--workload`: one of the two workloads, or both, one after the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Workloads {
+    /// The tech talk's `hash_me`: 20 SHA-256 chains of 500 000 rounds
+    #[value(name = "hash_me")]
+    HashMe,
+    /// The Real Python notes' `cpu_bound`: 20 sums of i*i below 5 000 000 … 5 000 019
+    #[value(name = "sum_squares")]
+    SumSquares,
+    /// One after the other
+    Both,
+}
+
+impl Workloads {
+    /// The workloads to time, in order.
+    pub fn list(self) -> Vec<Workload> {
+        match self {
+            Workloads::HashMe => vec![Workload::HashMe],
+            Workloads::SumSquares => vec![Workload::SumSquares],
+            Workloads::Both => vec![Workload::HashMe, Workload::SumSquares],
+        }
+    }
 }
 
 impl Workload {
@@ -63,6 +90,28 @@ impl Workload {
                 .collect(),
         }
     }
+
+    /// What `jobs` (this workload's, at some scale) are, in words, for a title:
+    /// `hash_me: 20 SHA-256 chains of 500000 rounds`.
+    pub fn describe(self, jobs: &[Job]) -> String {
+        let size = match (jobs.first(), jobs.last()) {
+            (Some(Job::HashChain { rounds, .. }), _) => {
+                format!("{} SHA-256 chains of {rounds} rounds", jobs.len())
+            }
+            (Some(Job::SumOfSquares { n: first }), Some(Job::SumOfSquares { n: last })) => {
+                let count = jobs.len();
+                format!("{count} sums of i*i for i below n, n = {first} … {last}")
+            }
+            _ => format!("{} jobs", jobs.len()),
+        };
+        format!("{}: {size}", self.name())
+    }
+}
+
+/// The answers of `jobs` worked out another way ([`Job::known_answer`]), if every job has
+/// one: the sums of squares do, the hash chains do not.
+pub fn known_answers(jobs: &[Job]) -> Option<Vec<Answer>> {
+    jobs.iter().map(|job| job.known_answer()).collect()
 }
 
 /// `amount × scale`, rounded, and at least 1 (a chain needs one round).
@@ -70,7 +119,6 @@ fn scaled(amount: u64, scale: f64) -> u64 {
     ((amount as f64 * scale).round() as u64).max(1)
 }
 
-// ANCHOR: job
 /// One independent piece of a workload. It crosses to a worker process as a message, so
 /// it is plain data (serde), not a closure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,7 +158,6 @@ impl Job {
         }
     }
 }
-// ANCHOR_END: job
 
 // ANCHOR: kernels
 /// The hash-chain kernel: `hash_me` from the fixed start of chain `chain`.
@@ -135,12 +182,10 @@ pub fn sum_squares(n: u64) -> u128 {
 }
 // ANCHOR_END: kernels
 
-// ANCHOR: serial
 /// The baseline: every job in turn, on this thread.
 pub fn run_serial(jobs: &[Job]) -> Vec<Answer> {
     jobs.iter().map(|job| job.run()).collect()
 }
-// ANCHOR_END: serial
 
 /// The jobs cut into contiguous slices of equal length (the last may be shorter), at most
 /// `workers` of them: one slice per thread in [`run_threads`].
@@ -152,7 +197,6 @@ pub fn split(jobs: &[Job], workers: usize) -> Vec<&[Job]> {
     jobs.chunks(per_slice).collect()
 }
 
-// ANCHOR: threads
 /// One scoped thread per slice of [`split`]; the answers come back in job order.
 ///
 /// There is no lock anywhere: each thread reads its own slice (a borrow the scope allows,
@@ -173,9 +217,7 @@ pub fn run_threads(jobs: &[Job], workers: usize) -> Vec<Answer> {
             .collect()
     })
 }
-// ANCHOR_END: threads
 
-// ANCHOR: rayon
 /// A rayon pool of `workers` threads running `par_iter` over the jobs; `collect` keeps
 /// job order.
 ///
@@ -188,13 +230,12 @@ pub fn run_rayon(jobs: &[Job], workers: usize) -> Result<Vec<Answer>, rayon::Thr
         .build()?;
     Ok(pool.install(|| jobs.par_iter().map(|job| job.run()).collect()))
 }
-// ANCHOR_END: rayon
 
 /// What [`run_processes`] measured, besides the answers.
 #[derive(Debug)]
-pub struct ProcessRun {
+pub struct ProcessRun<A> {
     /// The answers, in job order.
-    pub answers: Vec<Answer>,
+    pub answers: Vec<A>,
     /// Starting the pool: spawning every worker and waiting for each to connect.
     pub startup: Duration,
     /// Handing out the jobs and collecting the answers.
@@ -204,28 +245,28 @@ pub struct ProcessRun {
     pub total: Duration,
 }
 
-// ANCHOR: processes
-/// A [`ProcessPool`] of `workers` processes, each this program started again in `role`
-/// (its `main` must hand that role to [`serve`] before anything else).
+/// Python's `with ProcessPoolExecutor(workers) as pool: pool.map(f, jobs)`, timed: a
+/// [`ProcessPool`] of `workers` processes, each this program started again in `role` (its
+/// `main` hands that role to [`pool::serve`] before anything else), runs every job once.
+/// Any job type will do: `cpu_bound` sends a [`Job`], `prime_pool` a number.
 ///
 /// Start-up and work are timed apart: a process costs milliseconds to start, a thread
 /// microseconds, and whether that matters depends on how much work follows.
-pub fn run_processes(
-    jobs: &[Job],
+pub fn run_processes<J: Message + Clone, A: Message>(
+    jobs: &[J],
     workers: usize,
     role: &str,
-) -> Result<ProcessRun, Box<dyn Error>> {
+) -> Result<ProcessRun<A>, Box<dyn Error>> {
     let started = Instant::now();
-    let (pool, startup) = measure::time(|| ProcessPool::<Job, Answer>::start(role, workers));
+    let (pool, startup) = measure::time(|| ProcessPool::<J, A>::start(role, workers));
     let mut pool = pool?;
     // `map` hands the jobs out one at a time, as workers come free, and returns the
     // answers in job order, like Python's `executor.map`.
-    let (outcomes, work) = measure::time(|| pool.map(jobs.iter().copied()));
+    let (outcomes, work) = measure::time(|| pool.map(jobs.iter().cloned()));
     // A job that failed (its worker died, say) has no answer to compare: that is an error.
     let answers = outcomes
         .into_iter()
-        .collect::<Result<Vec<Answer>, JobFailure>>()?;
-
+        .collect::<Result<Vec<A>, JobFailure>>()?;
     pool.shutdown();
     Ok(ProcessRun {
         answers,
@@ -240,7 +281,6 @@ pub fn run_processes(
 pub fn serve() -> Result<(), ProcessError> {
     pool::serve(Job::run)
 }
-// ANCHOR_END: processes
 
 #[cfg(test)]
 mod tests {
@@ -352,5 +392,22 @@ mod tests {
             assert_eq!(job.known_answer(), Some(job.run()));
         }
         assert_eq!(Workload::HashMe.jobs(0.01)[0].known_answer(), None);
+        let sums = Workload::SumSquares.jobs(0.01);
+        assert_eq!(known_answers(&sums), Some(run_serial(&sums)));
+        assert_eq!(known_answers(&Workload::HashMe.jobs(0.01)), None);
+    }
+
+    #[test]
+    fn a_title_says_what_the_jobs_are() {
+        let chains = Workload::HashMe.jobs(1.0);
+        assert_eq!(
+            Workload::HashMe.describe(&chains),
+            "hash_me: 20 SHA-256 chains of 500000 rounds"
+        );
+        let sums = Workload::SumSquares.jobs(1.0);
+        assert_eq!(
+            Workload::SumSquares.describe(&sums),
+            "sum_squares: 20 sums of i*i for i below n, n = 5000000 … 5000019"
+        );
     }
 }

@@ -6,10 +6,12 @@
 //!   and N worker threads, whose [`JobHandle`](thread_pool::JobHandle) is Python's
 //!   `Future` (`done()`, `result()`), with `map` and `as_completed`. rayon's pool is shown
 //!   beside it in the programs;
+//! - [`deadlock`]: two ways to freeze a thread pool, each caught by a timeout;
 //! - [`cpu`]: CPU-bound work shared out serially, by threads, by processes and by rayon;
 //! - [`net`]: HTTP for the I/O-bound lessons, against the local cat server.
 //!
 //! `cargo run -p pools` lists the chapter's programs and how to run each one.
 pub mod cpu;
+pub mod deadlock;
 pub mod net;
 pub mod thread_pool;

@@ -179,7 +179,6 @@ impl ThreadPool {
 }
 // ANCHOR_END: map
 
-// ANCHOR: handle
 /// The result of one submitted job, still to come: Python's `Future`.
 ///
 /// The worker fills the slot when the job ends; [`result`](Self::result) waits for that.
@@ -204,9 +203,7 @@ struct State<T> {
     /// this job, with the job's position in its list.
     on_done: Vec<(usize, Sender<usize>)>,
 }
-// ANCHOR_END: handle
 
-// ANCHOR: slot
 impl<T> Slot<T> {
     fn new() -> Self {
         Slot {
@@ -256,7 +253,6 @@ impl<T> Slot<T> {
         state
     }
 }
-// ANCHOR_END: slot
 
 // ANCHOR: handle_methods
 impl<T> JobHandle<T> {
@@ -398,7 +394,6 @@ impl<T> Iterator for AsCompleted<T> {
 }
 // ANCHOR_END: as_completed
 
-// ANCHOR: errors
 /// A job panicked instead of returning. Its worker caught the panic and went on to the
 /// next job; `message` is the panic's text. (Rust's panic hook has already printed the
 /// panic on stderr, when it happened, as it does for every panic.)
@@ -436,7 +431,6 @@ pub enum WaitError<T> {
     /// The job ended by panicking.
     Panicked(JobPanicked),
 }
-// ANCHOR_END: errors
 
 impl<T> fmt::Debug for WaitError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

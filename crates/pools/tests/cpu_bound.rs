@@ -1,23 +1,18 @@
 //! `cpu_bound`, run as a student runs it: every variant of every workload reports a row,
 //! every row's answers were checked, and bad flags are refused.
 
-use std::process::{Command, Output};
-
-use common::testing;
+use common::testing::{self, Ran};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_cpu_bound");
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("cpu_bound runs")
+fn run(args: &[&str]) -> Ran {
+    testing::run(BIN, args)
 }
 
 /// The JSON rows of a successful run.
 fn rows(args: &[&str]) -> Vec<Value> {
-    testing::json_rows(env!("CARGO_BIN_EXE_cpu_bound"), args)
+    testing::json_rows(BIN, args)
 }
 
 /// A tiny run: both workloads, all four variants, in order, each checked and right.
@@ -87,8 +82,7 @@ fn the_transcript_shows_each_variant_checked_then_the_table() {
         "--workload",
         "sum_squares",
     ]);
-    assert!(output.status.success());
-    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stdout = &output.success().stdout;
     for variant in ["serial", "threads", "processes", "rayon"] {
         let line = stdout
             .lines()
@@ -122,7 +116,7 @@ fn bad_flags_exit_2() {
         &["--no-such-flag"],
     ] {
         let output = run(args);
-        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(output.code(), Some(2), "{args:?}");
         assert!(!output.stderr.is_empty(), "{args:?} explains itself");
     }
 }

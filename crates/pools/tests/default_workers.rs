@@ -1,17 +1,19 @@
 //! Runs `default_workers`: the numbers it prints agree with each other and with the rules
 //! they claim to follow.
 
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::testing::{self, Ran};
 
 /// Runs the program with `RAYON_NUM_THREADS` set to `rayon`, or removed.
-fn run(args: &[&str], rayon: Option<&str>) -> Output {
+fn run(args: &[&str], rayon: Option<&str>) -> Ran {
     let mut command = Command::new(env!("CARGO_BIN_EXE_default_workers"));
     command.args(args);
     match rayon {
         Some(value) => command.env("RAYON_NUM_THREADS", value),
         None => command.env_remove("RAYON_NUM_THREADS"),
     };
-    command.output().expect("the program runs")
+    testing::run_command(command, testing::LIMIT)
 }
 
 /// The CPU count of the first line, and the number on each pool's line.
@@ -37,13 +39,7 @@ fn number_after(stdout: &str, label: &str) -> usize {
 }
 
 fn printed(args: &[&str], rayon: Option<&str>) -> Printed {
-    let out = run(args, rayon);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = run(args, rayon).success().stdout.clone();
     Printed {
         cpus: number_after(&stdout, "cpus:"),
         thread_pool: number_after(&stdout, "Python ThreadPoolExecutor"),
@@ -104,6 +100,6 @@ fn rayon_num_threads_is_honoured() {
 #[test]
 fn nonsense_flags_exit_with_2() {
     for args in [&["--cpus", "0"][..], &["--cpus", "lots"]] {
-        assert_eq!(run(args, None).status.code(), Some(2), "{args:?}");
+        assert_eq!(run(args, None).code(), Some(2), "{args:?}");
     }
 }

@@ -1,13 +1,10 @@
 //! Runs `futures_demo`: a handle is not done, then done, then gives its value — with our
 //! pool and with rayon.
 
-use std::process::{Command, Output};
+use common::testing::{self, Ran};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_futures_demo"))
-        .args(args)
-        .output()
-        .expect("the program runs")
+fn run(args: &[&str]) -> Ran {
+    testing::run(env!("CARGO_BIN_EXE_futures_demo"), args)
 }
 
 /// The whole transcript, for a given message.
@@ -16,12 +13,11 @@ fn expected(message: &str) -> String {
     format!("-- our ThreadPool --\n{one}-- rayon --\n{one}")
 }
 
-/// The seed's sequence, exactly: not done, done, the value.
+/// The notebook's sequence, exactly: not done, done, the value.
 #[test]
 fn not_done_then_done_then_the_value() {
     let out = run(&["--seconds", "0.2"]);
-    assert!(out.status.success());
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), expected("hello"));
+    assert_eq!(out.success().stdout, expected("hello"));
 }
 
 /// With no delay at all the first answer is still `false`: the job waits for the go-ahead.
@@ -29,8 +25,7 @@ fn not_done_then_done_then_the_value() {
 fn no_delay_is_still_not_done_at_first() {
     for _ in 0..5 {
         let out = run(&["--seconds", "0", "--message", "bonjour"]);
-        assert!(out.status.success());
-        assert_eq!(String::from_utf8(out.stdout).unwrap(), expected("bonjour"));
+        assert_eq!(out.success().stdout, expected("bonjour"));
     }
 }
 
@@ -42,6 +37,6 @@ fn nonsense_flags_exit_with_2() {
         &["--seconds", "61"],
         &["--seconds", "soon"],
     ] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        assert_eq!(run(args).code(), Some(2), "{args:?}");
     }
 }

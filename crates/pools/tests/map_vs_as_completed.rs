@@ -7,13 +7,10 @@
 //! job starts at once: a job then finishes 60 ms before the next, and the order of the
 //! right column is the order of the delays.
 
-use std::process::{Command, Output};
+use common::testing::{self, Ran};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_map_vs_as_completed"))
-        .args(args)
-        .output()
-        .expect("the program runs")
+fn run(args: &[&str]) -> Ran {
+    testing::run(env!("CARGO_BIN_EXE_map_vs_as_completed"), args)
 }
 
 /// `job 2     200 ms  at 0.20 s` into `(2, 200)`.
@@ -47,13 +44,7 @@ fn columns(stdout: &str) -> (Column, Column) {
 }
 
 fn check(args: &[&str], jobs: usize) -> String {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = run(args).success().stdout.clone();
     let (left, right) = columns(&stdout);
     assert_eq!(left.len(), jobs, "{stdout}");
 
@@ -75,7 +66,7 @@ fn check(args: &[&str], jobs: usize) -> String {
     stdout
 }
 
-/// Four jobs, 60 ms apart; the seed decides their order, and the columns follow.
+/// Four jobs, 60 ms apart; the random seed decides their order, and the columns follow.
 #[test]
 fn map_keeps_submission_order_as_completed_follows_the_delays() {
     for seed in ["1", "3", "8"] {
@@ -83,9 +74,9 @@ fn map_keeps_submission_order_as_completed_follows_the_delays() {
     }
 }
 
-/// The same seed gives the same delays; the delays are distinct multiples of the step.
+/// The same random seed gives the same delays; the delays are distinct multiples of the step.
 #[test]
-fn the_seed_fixes_the_delays() {
+fn the_random_seed_fixes_the_delays() {
     let args = ["--seed", "3", "--jobs", "4", "--max-ms", "240"];
     let first = check(&args, 4);
     let second = check(&args, 4);
@@ -106,6 +97,6 @@ fn nonsense_flags_exit_with_2() {
         &["--jobs", "10", "--max-ms", "5"],
         &["--seed", "-1"],
     ] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        assert_eq!(run(args).code(), Some(2), "{args:?}");
     }
 }

@@ -83,3 +83,24 @@ fn nonsense_flags_exit_with_2() {
         assert_eq!(run(args).0, Some(2), "{args:?}");
     }
 }
+
+/// The library alone: one worker always deadlocks (the inner job can only run once the
+/// outer one gives up); every fix gets 5 ** 2, and ordered waits end with nobody giving up.
+#[test]
+fn the_library_deadlocks_with_one_worker_and_the_fixes_do_not() {
+    use pools::deadlock::{self, Nested, Waiter};
+    assert_eq!(
+        deadlock::job_waits_for_its_own_job(1, Duration::from_millis(50)),
+        Ok(Nested::GaveUp { late: 25 })
+    );
+    let patience = Duration::from_secs(10);
+    assert_eq!(
+        deadlock::job_waits_for_its_own_job(2, patience),
+        Ok(Nested::Got(25))
+    );
+    assert_eq!(deadlock::wait_outside_the_job(patience), Ok(25));
+    assert_eq!(deadlock::rayon_waits_by_working(), 25);
+    let ordered = deadlock::a_and_b(false, patience).expect("nobody waits for ever");
+    assert!(!ordered.iter().any(Waiter::gave_up), "{ordered:?}");
+    assert_eq!(ordered.map(|job| job.value), [5, 6]);
+}

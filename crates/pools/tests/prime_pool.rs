@@ -1,18 +1,13 @@
 //! `prime_pool`, run as a student runs it: three executors, the same answers in the same
 //! order, all equal to the known ones.
 
-use std::process::{Command, Output};
-
 use common::primes::{PRIMES, PRIMES_ARE_PRIME};
-use serde_json::Value;
+use common::testing::{self, Ran};
 
 const BIN: &str = env!("CARGO_BIN_EXE_prime_pool");
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("prime_pool runs")
+fn run(args: &[&str]) -> Ran {
+    testing::run(BIN, args)
 }
 
 /// The lines each executor must print, in the order of `PRIMES`.
@@ -29,14 +24,9 @@ fn expected_block() -> Vec<String> {
 #[test]
 fn three_executors_print_the_known_answers_in_order() {
     for workers in ["1", "2"] {
-        let output = run(&["--workers", workers]);
-        let stdout = String::from_utf8(output.stdout).unwrap();
-        assert!(
-            output.status.success(),
-            "{}\n{stdout}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let lines: Vec<&str> = stdout.lines().collect();
+        let output = run(&["--workers", workers, "--runs", "1"]);
+        let stdout = &output.success().stdout;
+        let lines = output.lines();
         let headings = [
             format!("Checking 6 numbers with a thread pool of {workers} threads:"),
             format!("Checking 6 numbers with a process pool of {workers} processes:"),
@@ -60,13 +50,7 @@ fn three_executors_print_the_known_answers_in_order() {
 /// `--json`: only rows, one per executor plus the serial baseline, every one right.
 #[test]
 fn json_rows_are_all_ok() {
-    let output = run(&["--json"]);
-    assert!(output.status.success());
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    let rows: Vec<Value> = stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?}: {e}")))
-        .collect();
+    let rows = run(&["--json", "--runs", "1"]).json_rows();
     let variants: Vec<&str> = rows
         .iter()
         .map(|row| row["variant"].as_str().unwrap())
@@ -82,7 +66,12 @@ fn json_rows_are_all_ok() {
 /// Invalid values are refused by the flag parser, with exit code 2.
 #[test]
 fn bad_flags_exit_2() {
-    for args in [&["--workers", "0"][..], &["--workers", "x"], &["--fast"]] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+    for args in [
+        &["--workers", "0"][..],
+        &["--workers", "x"],
+        &["--runs", "0"],
+        &["--fast"],
+    ] {
+        assert_eq!(run(args).code(), Some(2), "{args:?}");
     }
 }

@@ -1,12 +1,9 @@
 //! Runs `thread_pool`: three jobs on a pool of three threads, then `Done!`.
 
-use std::process::{Command, Output};
+use common::testing::{self, Ran};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_thread_pool"))
-        .args(args)
-        .output()
-        .expect("the program runs")
+fn run(args: &[&str]) -> Ran {
+    testing::run(env!("CARGO_BIN_EXE_thread_pool"), args)
 }
 
 /// `Thread-2: 3/4 - 0.45 s on pool-worker-1` into `(2, 3)`.
@@ -33,13 +30,8 @@ fn parse_summary(line: &str) -> (f64, f64, f64) {
 /// overlapped) when there are several workers.
 fn check_run(args: &[&str], count: u32, overlapped: bool) {
     let out = run(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<&str> = stdout.lines().collect();
+    let stdout = &out.success().stdout;
+    let lines = out.lines();
     assert_eq!(lines.last(), Some(&"Done!"), "{stdout}");
 
     let mut seen = vec![Vec::new(); 3];
@@ -60,7 +52,7 @@ fn check_run(args: &[&str], count: u32, overlapped: bool) {
     }
 }
 
-/// The seed's shape: three workers, so the three jobs run side by side.
+/// The Python slides' shape: three workers, so the three jobs run side by side.
 #[test]
 fn done_comes_last_and_the_jobs_overlap() {
     check_run(&["--scale", "0.1"], 4, true);
@@ -96,6 +88,6 @@ fn nonsense_flags_exit_with_2() {
         &["--scale", "fast"],
         &["--engine", "tokio"],
     ] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        assert_eq!(run(args).code(), Some(2), "{args:?}");
     }
 }

@@ -1,23 +1,22 @@
-//! Seed 001's `executor._max_workers`: how many workers a pool gets when you do not say.
-//! Prints the CPUs this process may use, the defaults of Python's two executors computed
-//! from that count, and rayon's default, each with the reason behind it.
+//! available_parallelism, Python's min(32, cpu + 4) and rayon's default, side by side
 //!
 //!     cargo run -p pools --bin default_workers
 //!     RAYON_NUM_THREADS=3 cargo run -p pools --bin default_workers
 //!     cargo run -p pools --bin default_workers -- --cpus 64
 //!
+//! The Python course notebook's `executor._max_workers`: how many workers a pool gets when
+//! you do not say, each default with the reason behind it.
+//!
 //! What to look for: the thread pool for I/O gets more workers than there are CPUs (its
-//! threads spend their time waiting, not computing), the process pool and rayon exactly
-//! one per CPU (their workers compute, and a second worker per CPU would only take turns
-//! with the first). `--cpus 64` shows the cap of 32 on Python's rule. Setting
+//! threads spend their time waiting), the process pool and rayon exactly one per CPU
+//! (their workers compute). `--cpus 64` shows the cap of 32 on Python's rule; a set
 //! `RAYON_NUM_THREADS` overrides rayon's default, and the program says so.
 
 use std::env;
-use std::thread;
 
 use clap::Parser;
 
-/// Default pool sizes: Python's two executors and rayon, side by side (seed 001).
+/// Default pool sizes: Python's two executors and rayon, side by side (the Python course notebook).
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -50,11 +49,9 @@ fn rayon_num_threads_from_env() -> Option<usize> {
 fn main() {
     let args = Args::parse();
 
-    // ANCHOR: cpus
-    // The CPUs this process may run on: fewer than the machine has when a container or
-    // `taskset` limits it. Python's `os.process_cpu_count()` (3.13) is the same number.
-    let available = thread::available_parallelism().map_or(1, |n| n.get());
-    // ANCHOR_END: cpus
+    // The CPUs this process may run on (`available_parallelism`): fewer than the machine
+    // has when a container or `taskset` limits it. Python's `os.process_cpu_count()` (3.13).
+    let available = common::default_workers();
     let cpus = match args.cpus {
         Some(pretend) => {
             println!("cpus: {pretend} (pretend, from --cpus; this machine has {available})");
@@ -66,14 +63,12 @@ fn main() {
         }
     };
 
-    // ANCHOR: rayon
     // rayon's global pool starts on first use, with RAYON_NUM_THREADS threads if that is
     // set to a positive number, else one per CPU. `current_num_threads` starts it and asks.
     let rayon_threads = match args.cpus {
         None => rayon::current_num_threads(),
         Some(_) => rayon_num_threads_from_env().unwrap_or(cpus),
     };
-    // ANCHOR_END: rayon
 
     println!();
     println!(

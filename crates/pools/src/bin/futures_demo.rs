@@ -1,20 +1,16 @@
-//! Seed 001's first look at a future: submit a job that returns a message after a delay,
-//! ask the handle whether it is done (not yet), wait, ask again (yes), and take the result.
-//! Then the same with rayon, which has no handles: a channel holds the value, and a scope
-//! does the waiting.
+//! a job's handle reports not done, then done, then its value
 //!
 //!     cargo run -p pools --bin futures_demo
 //!     cargo run -p pools --bin futures_demo -- --seconds 2 --message bonjour
 //!
-//! What to look for: `done? false` straight after `submit` (the main thread did not wait),
-//! then `done? true` once it has, then the value. `submit` only queues the job; the handle
-//! is the promise of a result, and `result()` is where the caller waits for it.
+//! The Python course notebook's first look at a future: submit a job that returns a message
+//! after a delay, ask whether it is done, wait, ask again, take the result. Then the same
+//! with rayon, which has no handles: a channel holds the value, a scope does the waiting.
 //!
-//! The seed sleeps a second longer than the job and hopes the job is over by then. Here
-//! the main thread waits on the handle itself, so the second answer is certain. The first
-//! one is made certain too: the job starts its delay only when the main thread says go,
-//! after asking — on a machine so busy that a whole delay passed between `submit` and the
-//! question, the job still could not have finished.
+//! What to look for: `done? false` straight after `submit` (the main thread did not wait),
+//! then `done? true`, then the value. The notebook sleeps longer than the job and hopes;
+//! here the main thread waits on the handle, so `true` is certain, and so is `false`: the
+//! job starts its delay only when the main thread says go, after asking.
 
 use std::thread;
 use std::time::Duration;
@@ -23,11 +19,11 @@ use clap::Parser;
 use crossbeam::channel::{self, Receiver};
 use pools::thread_pool::ThreadPool;
 
-/// submit → done? false → wait → done? true → result (seed 001).
+/// submit → done? false → wait → done? true → result (the Python course notebook).
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Seconds the job takes before it returns (the seed's 5)
+    /// Seconds the job takes before it returns (the notebook's 5)
     #[arg(long, value_name = "SECONDS", default_value_t = 0.5, value_parser = parse_seconds)]
     seconds: f64,
 
@@ -41,15 +37,13 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     common::term::parse_f64_in(text, 0.0..=60.0)
 }
 
-// ANCHOR: job
-/// The seed's `return_after_5_secs`: waits for the go-ahead, sleeps, returns the message.
+/// The notebook's `return_after_5_secs`: waits for the go-ahead, sleeps, returns the message.
 fn return_after(go: Receiver<()>, delay: Duration, message: String) -> String {
     // If the main thread is gone without saying go, there is nobody to answer: skip ahead.
     let _ = go.recv();
     thread::sleep(delay);
     message
 }
-// ANCHOR_END: job
 
 fn main() {
     let args = Args::parse();
@@ -63,7 +57,7 @@ fn main() {
     let handle = pool.submit(move || return_after(wait_for_go, delay, message));
     println!("done? {}", handle.is_done()); // false: the job is waiting for our go
     go.send(()).expect("the job is waiting for it");
-    handle.wait(); // the seed's `sleep(6)`, without the guessing
+    handle.wait(); // the notebook's `sleep(6)`, without the guessing
     println!("done? {}", handle.is_done()); // true
     match handle.result() {
         Ok(value) => println!("result: {value}"),
@@ -72,7 +66,6 @@ fn main() {
     // ANCHOR_END: ours
 
     println!("-- rayon --");
-    // ANCHOR: rayon
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(3)
         .build()
@@ -97,5 +90,4 @@ fn main() {
     println!("done? {}", !result.is_empty()); // true: the scope waited for the job
     let value = result.recv().expect("the value is in the channel");
     println!("result: {value}");
-    // ANCHOR_END: rayon
 }

@@ -1,23 +1,16 @@
-//! Seed 001's `map` against `as_completed`: the same jobs, each sleeping a random time,
-//! collected twice. `map` hands results back in the order the jobs were submitted;
-//! `as_completed` hands each one back the moment it finishes. The two orders are printed
-//! side by side, with the time each result reached the main thread.
+//! map yields in submission order, as_completed in finishing order, side by side
 //!
 //!     cargo run -p pools --bin map_vs_as_completed
 //!     cargo run -p pools --bin map_vs_as_completed -- --seed 7 --jobs 8 --max-ms 800
-//!     cargo run -p pools --bin map_vs_as_completed -- --workers 2
+//!
+//! The Python course notebook's `map` against `as_completed`: the same jobs, each sleeping
+//! a random time (distinct multiples of `max-ms / jobs`, shuffled by `--seed`), collected
+//! twice, with the time each result reached the main thread.
 //!
 //! What to look for: the left column counts 0, 1, 2, … but its times jump: a quick job
-//! queued behind a slow one waits for it, though it finished long before. The right column
-//! is sorted by delay, and each time is that job's own delay. Both columns end at about the
-//! same time: the whole batch takes as long as its slowest job either way; what differs is
-//! when you get to *use* each result. (Python's `wait(futures)` followed by reading the
-//! results in order behaves like the left column.) The last line does the same with
-//! rayon's `par_iter`, which, like `map`, keeps the order of its input.
-//!
-//! The delays are random (from `--seed`) but never equal: they are the multiples of
-//! `max-ms / jobs`, shuffled. Equal delays would finish in an order no one can predict,
-//! and the right column would change from run to run.
+//! queued behind a slow one waits for it. The right column is sorted by delay, each time
+//! that job's own. Both end at about the same time (the slowest job); what differs is when
+//! you can *use* each result. rayon's `par_iter`, last, keeps input order like `map`.
 
 use std::thread;
 use std::time::{Duration, Instant};
@@ -29,7 +22,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rayon::prelude::*;
 
-/// map yields in submission order, as_completed in finishing order (seed 001).
+/// map yields in submission order, as_completed in finishing order (the Python course notebook).
 #[derive(Parser)]
 #[command(name = "map_vs_as_completed", version)]
 struct Args {
@@ -54,33 +47,14 @@ struct Args {
     workers: Option<u32>,
 }
 
-/// One result as it reached the main thread.
-struct Row {
-    job: usize,
-    delay: Duration,
-    at: Duration,
-}
-
-impl Row {
-    fn show(&self) -> String {
-        format!(
-            "job {:<3} {:>5} ms  at {:.2} s",
-            self.job,
-            self.delay.as_millis(),
-            self.at.as_secs_f64()
-        )
-    }
-}
-
-// ANCHOR: job
-/// The seed's `return_after_5_secs(num)`: sleeps, then returns its number.
+/// The notebook's `return_after_5_secs(num)`: sleeps, then returns its number.
 fn return_after(job: usize, delay: Duration) -> usize {
     thread::sleep(delay);
     job
 }
-// ANCHOR_END: job
 
 /// The delays: `step, 2·step, …, jobs·step` in a random order, `step = max_ms / jobs`.
+/// Equal delays would finish in an order no one can predict.
 fn random_delays(seed: u64, jobs: u32, max_ms: u64) -> Vec<Duration> {
     let step = max_ms / u64::from(jobs);
     let mut delays: Vec<Duration> = (1..=u64::from(jobs))
@@ -93,82 +67,52 @@ fn random_delays(seed: u64, jobs: u32, max_ms: u64) -> Vec<Duration> {
 fn main() {
     let args = Args::parse();
     if args.max_ms < u64::from(args.jobs) {
+        let why = "--max-ms must be at least --jobs: the delays are at least 1 ms apart";
         Args::command()
-            .error(
-                ErrorKind::ValueValidation,
-                "--max-ms must be at least --jobs: the delays are at least 1 ms apart",
-            )
+            .error(ErrorKind::ValueValidation, why)
             .exit();
     }
     let delays = random_delays(args.seed, args.jobs, args.max_ms);
     let workers = args.workers.unwrap_or(args.jobs) as usize;
-    let listed: Vec<String> = delays
-        .iter()
-        .enumerate()
-        .map(|(job, delay)| format!("job {job} {} ms", delay.as_millis()))
-        .collect();
+    let ms: Vec<u128> = delays.iter().map(Duration::as_millis).collect();
+    let (jobs, seed) = (args.jobs, args.seed);
     println!(
-        "{} jobs on {workers} workers; delays from seed {}: {}",
-        args.jobs,
-        args.seed,
-        listed.join(", ")
+        "{jobs} jobs on {workers} workers; delays in ms from --seed {seed}, job by job: {ms:?}"
     );
-
     let pool = ThreadPool::new(workers);
 
-    // ANCHOR: map
+    // Each `next()` of `map` waits for the *next job in the list*, however long it takes.
     let start = Instant::now();
     let inputs: Vec<(usize, Duration)> = delays.iter().copied().enumerate().collect();
-    let by_map: Vec<Row> = pool
+    let by_map: Vec<(usize, Duration)> = pool
         .map(|(job, delay)| return_after(job, delay), inputs)
-        .map(|result| {
-            // Each `next()` waits for the *next job in the list*, however long it takes.
-            let job = result.expect("return_after never panics");
-            let at = start.elapsed();
-            Row {
-                job,
-                delay: delays[job],
-                at,
-            }
-        })
+        .map(|result| (result.expect("return_after never panics"), start.elapsed()))
         .collect();
-    // ANCHOR_END: map
 
-    // ANCHOR: as_completed
+    // Each `next()` of `as_completed` waits for *whichever job ends next*.
     let start = Instant::now();
     let handles: Vec<_> = delays
         .iter()
         .enumerate()
         .map(|(job, &delay)| pool.submit(move || return_after(job, delay)))
         .collect();
-    let by_completion: Vec<Row> = as_completed(handles)
-        .map(|(index, result)| {
-            // Each `next()` waits for *whichever job ends next*.
-            let job = result.expect("return_after never panics");
-            assert_eq!(index, job, "as_completed names the job that ended");
-            let at = start.elapsed();
-            Row {
-                job,
-                delay: delays[job],
-                at,
-            }
-        })
+    let by_completion: Vec<(usize, Duration)> = as_completed(handles)
+        .map(|(_, result)| (result.expect("return_after never panics"), start.elapsed()))
         .collect();
-    // ANCHOR_END: as_completed
 
+    let cell = |&(job, at): &(usize, Duration)| {
+        let (ms, s) = (delays[job].as_millis(), at.as_secs_f64());
+        format!("job {job:<3} {ms:>5} ms  at {s:.2} s")
+    };
     println!();
-    println!(
-        "{:<32}as_completed (finishing order)",
-        "map (submission order)"
-    );
+    println!("map (submission order)          as_completed (finishing order)");
     for (left, right) in by_map.iter().zip(&by_completion) {
-        println!("{:<32}{}", left.show(), right.show());
+        println!("{:<32}{}", cell(left), cell(right));
     }
     println!();
 
-    // ANCHOR: rayon
     // rayon is built for CPU work, and a sleeping job blocks one of its threads; for this
-    // comparison we give it one thread per job, like our pool.
+    // comparison we give it as many threads as our pool.
     let rayon_pool = rayon::ThreadPoolBuilder::new()
         .num_threads(workers)
         .build()
@@ -181,9 +125,6 @@ fn main() {
             .map(|(job, &delay)| return_after(job, delay))
             .collect()
     });
-    // ANCHOR_END: rayon
-    println!(
-        "rayon par_iter: {by_rayon:?} in {:.2} s (input order, like map)",
-        start.elapsed().as_secs_f64()
-    );
+    let s = start.elapsed().as_secs_f64();
+    println!("rayon par_iter: {by_rayon:?} in {s:.2} s (input order, like map)");
 }

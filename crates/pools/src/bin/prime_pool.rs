@@ -1,46 +1,42 @@
-//! Seed 001's `PRIMES` checked three ways: our thread pool, a process pool, and rayon.
-//!
-//! The Python original hands `is_prime` and its list of big numbers to a
-//! `ProcessPoolExecutor` and prints `executor.map`'s answers, which come back in the order
-//! the numbers were submitted, whichever finished first. This program does the same with
-//! three executors in turn:
-//!
-//! - `pools::thread_pool::ThreadPool`, the small executor of this chapter (`map`);
-//! - `pipes::pool::ProcessPool`, worker processes that are this program started again;
-//! - rayon, `par_iter().map(...)` inside a pool of the same size.
-//!
-//! Run it with:
+//! the Python course notebook's PRIMES checked by a thread pool, a process pool and rayon: the same answers
 //!
 //!     cargo run -p pools --bin prime_pool
-//!     cargo run -p pools --bin prime_pool -- --workers 1
-//!     cargo run --release -p pools --bin prime_pool -- --json
+//!     cargo run --release -p pools --bin prime_pool -- --workers 1
 //!
-//! What to look for: the three transcripts are identical, number for number, and in the
-//! order of the list (the repeated number included); the last number is composite. The
-//! program then checks every answer against the known ones, prints
-//! `all three agree with the known answers`, and times each executor (with a serial run
-//! as the baseline). Checking six numbers is little work, so the process pool's start-up
-//! shows in its time. If any answer differed the program would say which and exit with 1.
+//! The notebook hands `is_prime` and its list of big numbers to a `ProcessPoolExecutor`
+//! and prints what `executor.map` gives back: the answers in the order the numbers were
+//! submitted, whichever finished first. Here three executors do the same in turn: this
+//! chapter's `ThreadPool`, a process pool (this program started again) and rayon.
+//!
+//! What to look for: the three transcripts are identical, number for number, in the order
+//! of the list (the repeated number included; the last one is composite), and all three
+//! agree with the known answers. Six numbers are little work, so the process pool's
+//! start-up (`startup_s`) shows in its time.
 
 use std::error::Error;
 use std::process::ExitCode;
 
 use clap::Parser;
-use common::measure;
-use common::primes::{self, PRIMES, PRIMES_ARE_PRIME};
+use common::compare::{Comparison, Run};
+use common::primes::{PRIMES, PRIMES_ARE_PRIME, is_prime};
 use common::process;
 use common::report::Report;
-use pipes::pool::{self, ProcessPool};
+use pipes::pool;
+use pools::cpu;
 use pools::thread_pool::ThreadPool;
 use rayon::prelude::*;
 
-/// Check seed 001's PRIMES with a thread pool, a process pool and rayon.
+/// Check the Python course notebook's PRIMES with a thread pool, a process pool and rayon.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
     /// Threads or processes in each pool [default: the CPUs this process may use]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     workers: Option<u16>,
+
+    /// Rounds: the executors take turns N times; each one's fastest run counts
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=20))]
+    runs: u16,
 
     /// Print only the timing rows, as JSON lines (for scripts/bench)
     #[arg(long)]
@@ -51,157 +47,69 @@ struct Args {
 const WORKER: &str = "prime-pool-worker";
 
 fn main() -> ExitCode {
-    // A worker's command line is the hidden role, not our flags: check for it before clap.
-    if let Some(role) = process::child_role() {
-        if role != WORKER {
-            eprintln!("prime_pool: unknown role {role}");
-            return ExitCode::FAILURE;
-        }
-        return common::exit_code("prime worker", pool::serve(primes::is_prime));
+    let serve = || pool::serve(is_prime);
+    if let Some(exit) = process::run_child([process::role(WORKER, serve)]) {
+        return exit;
     }
     let args = Args::parse();
+    common::warn_if_debug!();
+    common::exit_code("prime_pool", run(&args))
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let workers = args
         .workers
-        .map_or_else(default_workers, usize::from)
-        .min(PRIMES.len());
-    match run(workers, args.json) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
+        .map_or_else(common::default_workers, usize::from);
+    let workers = workers.min(PRIMES.len());
+    let mut report = Report::new("prime_pool").json(args.json);
+    // ANCHOR: executors
+    // Each executor's `map` gives the answers in the order of PRIMES, like `executor.map`.
+    let fastest = Comparison::new("primes")
+        .title(format!(
+            "is_prime on {} numbers, {workers} workers",
+            PRIMES.len()
+        ))
+        .rounds(args.runs.into())
+        .expect(PRIMES_ARE_PRIME.to_vec())
+        .variant("serial", 1, || PRIMES.map(is_prime).to_vec())
+        .variant_run("threads", workers, || {
+            let pool = ThreadPool::new(workers); // dropping it waits for its threads
+            Ok(Run::new(
+                pool.map(is_prime, PRIMES).collect::<Result<_, _>>()?,
+            ))
+        })
+        .variant_run("processes", workers, || {
+            let run = cpu::run_processes(&PRIMES, workers, WORKER)?;
+            Ok(Run::new(run.answers)
+                .took(run.total)
+                .seconds("startup_s", run.startup))
+        })
+        .variant_run("rayon", workers, || {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(workers)
+                .build()?;
+            Ok(Run::new(pool.install(|| {
+                PRIMES.par_iter().map(|&n| is_prime(n)).collect()
+            })))
+        })
+        .run(&mut report)?;
+    // ANCHOR_END: executors
+    // The transcripts of the three executors (the serial run is only the baseline).
+    let executors = [
+        format!("with a thread pool of {workers} threads"),
+        format!("with a process pool of {workers} processes"),
+        format!("with rayon, {workers} threads"),
+    ];
+    for (executor, checked) in executors.iter().zip(&fastest[1..]).filter(|_| !args.json) {
+        println!("Checking {} numbers {executor}:", PRIMES.len());
+        for (n, prime) in PRIMES.iter().zip(&checked.run.answer) {
+            println!("{n} is prime: {prime}");
         }
-    }
-}
-
-fn default_workers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// The answers of one executor, in the order of `PRIMES`, and how long it took.
-struct Checked {
-    variant: &'static str,
-    title: String,
-    answers: Vec<bool>,
-    seconds: f64,
-    /// Extra measurements for the table (the process pool's start-up).
-    startup_s: Option<f64>,
-}
-
-// ANCHOR: executors
-/// The thread pool of this chapter: `map` submits every number at once and yields the
-/// answers in submission order, like Python's `executor.map`.
-fn with_thread_pool(workers: usize) -> Result<Vec<bool>, Box<dyn Error>> {
-    let pool = ThreadPool::new(workers);
-    let answers = pool
-        .map(primes::is_prime, PRIMES)
-        .collect::<Result<_, _>>()?;
-    Ok(answers)
-} // dropping the pool waits for its threads: Python's `with` block
-
-/// Worker processes, each this program in the `WORKER` role; `map` also returns the
-/// answers in submission order.
-fn with_process_pool(workers: usize) -> Result<(Vec<bool>, f64), Box<dyn Error>> {
-    let (pool, startup) = measure::time(|| ProcessPool::<u64, bool>::start(WORKER, workers));
-    let mut pool = pool?;
-    let answers = pool.map(PRIMES).into_iter().collect::<Result<_, _>>()?;
-    pool.shutdown();
-    Ok((answers, startup.as_secs_f64()))
-}
-
-/// rayon: a pool of the same size, and `par_iter`; `collect` keeps the list's order.
-fn with_rayon(workers: usize) -> Result<Vec<bool>, Box<dyn Error>> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(workers)
-        .build()?;
-    Ok(pool.install(|| PRIMES.par_iter().map(|&n| primes::is_prime(n)).collect()))
-}
-// ANCHOR_END: executors
-
-// ANCHOR: run
-/// Runs the three executors, prints their transcripts, checks them against the known
-/// answers, then prints the timings. Returns whether every answer was right.
-fn run(workers: usize, json: bool) -> Result<bool, Box<dyn Error>> {
-    common::warn_if_debug!();
-    let (serial, took) = measure::time(|| PRIMES.map(primes::is_prime).to_vec());
-    let mut runs = vec![Checked {
-        variant: "serial",
-        title: "serially".to_string(),
-        answers: serial,
-        seconds: took.as_secs_f64(),
-        startup_s: None,
-    }];
-
-    let (answers, took) = measure::time(|| with_thread_pool(workers));
-    runs.push(Checked {
-        variant: "threads",
-        title: format!("with a thread pool of {workers} threads"),
-        answers: answers?,
-        seconds: took.as_secs_f64(),
-        startup_s: None,
-    });
-
-    let (outcome, took) = measure::time(|| with_process_pool(workers));
-    let (answers, startup) = outcome?;
-    runs.push(Checked {
-        variant: "processes",
-        title: format!("with a process pool of {workers} processes"),
-        answers,
-        seconds: took.as_secs_f64(),
-        startup_s: Some(startup),
-    });
-
-    let (answers, took) = measure::time(|| with_rayon(workers));
-    runs.push(Checked {
-        variant: "rayon",
-        title: format!("with rayon, {workers} threads"),
-        answers: answers?,
-        seconds: took.as_secs_f64(),
-        startup_s: None,
-    });
-
-    // The transcripts: the serial run is only the baseline of the timings.
-    if !json {
-        for checked in &runs[1..] {
-            println!("Checking {} numbers {}:", PRIMES.len(), checked.title);
-            for (n, prime) in PRIMES.iter().zip(&checked.answers) {
-                println!("{n} is prime: {prime}");
-            }
-            println!();
-        }
-    }
-
-    let mut all_right = true;
-    for checked in &runs {
-        for ((n, answer), known) in PRIMES.iter().zip(&checked.answers).zip(PRIMES_ARE_PRIME) {
-            if *answer != known {
-                eprintln!(
-                    "{}: {n} is prime: {answer}, but it is {known}",
-                    checked.variant
-                );
-                all_right = false;
-            }
-        }
-    }
-    if all_right && !json {
-        println!("all three agree with the known answers");
         println!();
     }
-
-    let mut report = Report::new("prime_pool");
-    for checked in &runs {
-        let used = if checked.variant == "serial" {
-            1
-        } else {
-            workers
-        };
-        let ok = checked.answers == PRIMES_ARE_PRIME;
-        let row = report.add("primes", checked.variant, used, checked.seconds, ok);
-        if let Some(startup) = checked.startup_s {
-            row.extra("startup_s", (startup * 10_000.0).round() / 10_000.0);
-        }
+    if fastest.iter().all(|checked| checked.ok) {
+        report.note("all three agree with the known answers");
     }
-    report.print(json);
-    Ok(all_right && report.all_ok())
+    report.finish()?;
+    Ok(())
 }
-// ANCHOR_END: run

@@ -1,23 +1,16 @@
-//! Seed 000's `ThreadPoolExecutor(max_workers=3)`: three jobs, each counting with its own
-//! delay (0.5, 1.0 and 1.5 units), run by a pool of three threads. `Done!` comes after the
-//! pool has been shut down, so only after all three jobs have finished.
+//! a pool of 3 threads runs three sleeping workers; Done! only after all finish; total ≈ the slowest
 //!
 //!     cargo run -p pools --bin thread_pool
-//!     cargo run -p pools --bin thread_pool -- --scale 1 --count 10
 //!     cargo run -p pools --bin thread_pool -- --workers 1
 //!     cargo run -p pools --bin thread_pool -- --engine rayon
 //!
-//! What to look for: the three jobs' lines interleave (Thread-1 prints three times as often
-//! as Thread-3), each job runs on its own `pool-worker-N`, and the wall time is about the
-//! slowest job's, not the sum of all three. With `--workers 1` they run one after another
-//! and the wall time becomes the sum. `--engine rayon` does the same with a rayon pool;
-//! with `--engine rayon --workers 1` note that Thread-3 runs *first*: a rayon worker takes
-//! the newest job it spawned itself (its jobs are a stack), where our pool's channel hands
-//! out the oldest (a queue). `pool.scope_fifo` would give rayon queue order too.
+//! The Python slides' `ThreadPoolExecutor(max_workers=3)`: three jobs count with delays of
+//! 0.5, 1.0 and 1.5 units (`--scale 1 --count 10` is the slides' own 15 s run).
 //!
-//! The second command has the seed's own timings (15 s). The seed prints the clock
-//! (`time.ctime()`); here each line shows the time since the start, which is easier to
-//! compare between lines.
+//! What to look for: the jobs' lines interleave, each job on its own `pool-worker-N`, and
+//! the wall time is the slowest job's, not the sum; `Done!` comes last. With `--workers 1`
+//! the wall time is the sum. `--engine rayon --workers 1` runs Thread-3 *first*: a rayon
+//! worker takes the newest job it spawned (a stack), our pool's channel the oldest (a queue).
 
 use std::thread;
 use std::time::{Duration, Instant};
@@ -25,7 +18,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, ValueEnum};
 use pools::thread_pool::ThreadPool;
 
-/// Three jobs with different delays on a pool of three threads; `Done!` after all (seed 000).
+/// Three jobs with different delays on a pool of three threads; `Done!` after all (the Python slides).
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -34,13 +27,13 @@ struct Args {
           value_parser = clap::value_parser!(u32).range(1..=64))]
     workers: u32,
 
-    /// Lines each job prints (the seed's `n`, 10 there)
+    /// Lines each job prints (the slides' `n`, 10 there)
     #[arg(long, value_name = "N", default_value_t = 4,
           value_parser = clap::value_parser!(u32).range(1..=100))]
     count: u32,
 
     /// Seconds per unit of delay: the jobs wait 0.5, 1.0 and 1.5 units between lines
-    /// (the seed's timings are `--scale 1`)
+    /// (the slides' timings are `--scale 1`)
     #[arg(long, value_name = "SECONDS", default_value_t = 0.15, value_parser = parse_scale)]
     scale: f64,
 
@@ -62,8 +55,7 @@ fn parse_scale(text: &str) -> Result<f64, String> {
     common::term::parse_f64_in(text, 0.001..=10.0)
 }
 
-// ANCHOR: worker
-/// The seed's `worker`: prints `count` lines, waiting `delay` before each one.
+/// The slides' `worker`: prints `count` lines, waiting `delay` before each one.
 fn worker(name: &str, delay: Duration, count: u32, start: Instant) {
     // The thread that runs us is one of the pool's; its name tells which.
     let thread = thread::current().name().unwrap_or("unnamed").to_string();
@@ -73,7 +65,6 @@ fn worker(name: &str, delay: Duration, count: u32, start: Instant) {
         println!("{name}: {counter}/{count} - {at:.2} s on {thread}");
     }
 }
-// ANCHOR_END: worker
 
 fn main() {
     let args = Args::parse();
@@ -87,7 +78,7 @@ fn main() {
             // ANCHOR: ours
             let pool = ThreadPool::new(workers);
             for (i, delay) in delays.into_iter().enumerate() {
-                // `submit` returns a handle at once; the seed ignores its futures, and so
+                // `submit` returns a handle at once; the slides ignore its futures, and so
                 // do we: nothing here needs the jobs' results, only their end.
                 pool.submit(move || worker(&format!("Thread-{}", i + 1), delay, count, start));
             }
@@ -97,7 +88,6 @@ fn main() {
             // ANCHOR_END: ours
         }
         Engine::Rayon => {
-            // ANCHOR: rayon
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(workers)
                 .thread_name(|i| format!("rayon-worker-{i}"))
@@ -110,7 +100,6 @@ fn main() {
                     scope.spawn(move |_| worker(&format!("Thread-{}", i + 1), delay, count, start));
                 }
             });
-            // ANCHOR_END: rayon
         }
     }
 
