@@ -173,11 +173,15 @@ static SECTIONS: &[Section] = &[
                 package: "pipes",
                 bin: "pipe_worker",
                 lesson: "parent and a child process exchange 10 commands and replies over a typed ipc-channel pair; the pids differ",
-                variants: &[Variant {
-                    args: "--bench",
-                    lesson: "round-trip latency of one small message: ipc-channel vs an OS pipe vs a crossbeam channel, pinned and not",
-                }],
-                bench: Bench::With("--bench"),
+                variants: &[],
+                bench: Bench::No,
+            },
+            Program {
+                package: "pipes",
+                bin: "pipe_latency",
+                lesson: "round-trip latency of one small message: ipc-channel vs an OS pipe vs a crossbeam channel, pinned and not",
+                variants: &[],
+                bench: Bench::AsIs,
             },
             Program {
                 package: "pipes",
@@ -227,18 +231,19 @@ static SECTIONS: &[Section] = &[
             Program {
                 package: "pipes",
                 bin: "prime_procs",
-                lesson: "a pool of worker processes checks seed 002's numbers, results as they finish, then `N checks in T s`",
-                variants: &[
-                    Variant {
-                        args: "--order largest-first",
-                        lesson: "hand out the longest job first: the last process to finish finishes sooner",
-                    },
-                    Variant {
-                        args: "--compare",
-                        lesson: "1 vs 2 worker processes on seed 002's numbers (bound ≈1.5×, Amdahl) and on a balanced set",
-                    },
-                ],
-                bench: Bench::With("--compare"),
+                lesson: "a pool of worker processes checks the numbers of Fluent Python's `procs.py`, results as they finish, then `N checks in T s`",
+                variants: &[Variant {
+                    args: "--order largest-first",
+                    lesson: "hand out the longest job first: the last process to finish finishes sooner",
+                }],
+                bench: Bench::No,
+            },
+            Program {
+                package: "pipes",
+                bin: "prime_procs_speedup",
+                lesson: "1 vs 2 worker processes: ≈1.5× on the numbers of `procs.py`, bounded by the largest job (Amdahl); ≈2× on a balanced set",
+                variants: &[],
+                bench: Bench::AsIs,
             },
             Program {
                 package: "pipes",

@@ -39,10 +39,10 @@ struct Args {
     /// How many consumer processes.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=16))]
     consumers: u32,
-    /// Put the numbers 1..=N instead of the seed's data [5, 10, 13].
+    /// Put the numbers 1..=N instead of the Python original's data [5, 10, 13].
     #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100_000))]
     items: Option<u32>,
-    /// The creator's pause before each put, in milliseconds [default: 50 for the seed's
+    /// The creator's pause before each put, in milliseconds [default: 50 for the original's
     /// data, 0 with --items, so that long runs stay quick].
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=1000))]
     pause_ms: Option<u64>,
@@ -116,7 +116,6 @@ fn consumer() -> Result<(), ProcessError> {
         .map_err(|e| ProcessError::Ipc(e.to_string()))
 }
 
-// ANCHOR: wiring
 fn run(data: &[i64], consumers: u32, pause: Duration) -> Result<Consumed, ProcessError> {
     let mut senders = Vec::new();
     let mut children = Vec::new();
@@ -162,34 +161,22 @@ fn run(data: &[i64], consumers: u32, pause: Duration) -> Result<Consumed, Proces
     creator.join()?;
     Ok(total)
 }
-// ANCHOR_END: wiring
 
 fn main() -> ExitCode {
-    let child = match process::child_role().as_deref() {
-        Some(CREATOR) => Some(creator()),
-        Some(CONSUMER) => Some(consumer()),
-        _ => None,
-    };
-    if let Some(result) = child {
-        return common::exit_code("child process", result);
+    if let Some(exit) = process::run_child([
+        process::role(CREATOR, creator),
+        process::role(CONSUMER, consumer),
+    ]) {
+        return exit;
     }
     let args = Args::parse();
+    common::exit_code("creator_two_consumers", check(&args))
+}
+
+/// Runs the creator and the consumers, then checks their reports against the data.
+fn check(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let data = queue::data(args.items);
-    let total = match run(&data, args.consumers, args.pause()) {
-        Ok(total) => total,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match queue::check(&data, total) {
-        Ok(line) => {
-            println!("{line}");
-            ExitCode::SUCCESS
-        }
-        Err(why) => {
-            eprintln!("error: {why}");
-            ExitCode::FAILURE
-        }
-    }
+    let total = run(&data, args.consumers, args.pause())?;
+    println!("{}", queue::check(&data, total)?);
+    Ok(())
 }

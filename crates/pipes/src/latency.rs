@@ -19,21 +19,34 @@
 //! hand-over is a plain context switch of a few microseconds, the same for all three
 //! transports: what is left is the cost of the transport itself.
 //!
+//! `pipe_latency` runs each [`Transport`] through [`measure`] on the comparison harness,
+//! unpinned and then inside a [`PinnedToOneCpu`]; its `main` serves the two echo roles:
+//!
 //! ```no_run
-//! // In a program whose `main` serves the two echo roles (see `pipe_worker`):
-//! let report = pipes::latency::bench(10_000);
-//! report.print(false);
+//! use common::process;
+//! use pipes::latency;
+//!
+//! fn main() -> std::process::ExitCode {
+//!     if let Some(exit) = process::run_child([
+//!         process::role(latency::IPC_ECHO, latency::serve_ipc_echo),
+//!         process::role(latency::PIPE_ECHO, latency::serve_pipe_echo),
+//!     ]) {
+//!         return exit;
+//!     }
+//!     let measured = latency::measure(latency::Transport::OsPipe, 1_000).expect("an echo");
+//!     println!("median round trip: {:?}", measured.median());
+//!     std::process::ExitCode::SUCCESS
+//! }
 //! ```
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::marker::PhantomData;
 use std::mem;
-use std::process::{ExitCode, Stdio};
+use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use common::process::{self, Child, ProcessError};
-use common::report::Report;
 use crossbeam::channel;
 
 /// The hidden role of a child that echoes numbers over its ipc-channel pair.
@@ -45,39 +58,8 @@ pub const PIPE_ECHO: &str = "pipe-echo";
 /// scheduler settle, none of which is the cost of a message.
 const WARM_UP: u64 = 200;
 
-/// Serves either echo role; `None` for any other role. Call it first thing in `main`:
-///
-/// ```no_run
-/// use std::process::ExitCode;
-///
-/// fn main() -> ExitCode {
-///     if let Some(role) = common::process::child_role() {
-///         if let Some(exit) = pipes::latency::serve_echo(&role) {
-///             return exit;
-///         }
-///     }
-///     // … the parent's part …
-///     ExitCode::SUCCESS
-/// }
-/// ```
-pub fn serve_echo(role: &str) -> Option<ExitCode> {
-    let served = match role {
-        IPC_ECHO => serve_ipc_echo().map_err(|e| e.to_string()),
-        PIPE_ECHO => serve_pipe_echo().map_err(|e| e.to_string()),
-        _ => return None,
-    };
-    Some(match served {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("{role}: {e}");
-            ExitCode::FAILURE
-        }
-    })
-}
-
-// ANCHOR: echoes
 /// Child side: send every number straight back, until the parent closes its sender.
-fn serve_ipc_echo() -> Result<(), ProcessError> {
+pub fn serve_ipc_echo() -> Result<(), ProcessError> {
     let parent = process::connect_to_parent::<u64, u64>()?;
     while let Ok(n) = parent.rx.recv() {
         if parent.tx.send(n).is_err() {
@@ -88,7 +70,7 @@ fn serve_ipc_echo() -> Result<(), ProcessError> {
 }
 
 /// Child side: copy each line of stdin to stdout, until stdin ends.
-fn serve_pipe_echo() -> io::Result<()> {
+pub fn serve_pipe_echo() -> io::Result<()> {
     let mut stdout = io::stdout().lock();
     for line in io::stdin().lock().lines() {
         writeln!(stdout, "{}", line?)?;
@@ -96,7 +78,6 @@ fn serve_pipe_echo() -> io::Result<()> {
     }
     Ok(())
 }
-// ANCHOR_END: echoes
 
 /// The ways a message can travel, measured side by side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,7 +179,6 @@ pub fn time_round_trips<E>(
 }
 // ANCHOR_END: time_round_trips
 
-// ANCHOR: transports
 /// Parent side over ipc-channel: send `n`, receive the echo.
 fn over_ipc_channel(round_trips: u64) -> Result<Measurement, ProcessError> {
     let mut child = Child::<u64, u64>::spawn(IPC_ECHO)?;
@@ -261,7 +241,6 @@ fn over_crossbeam(round_trips: u64) -> Result<Measurement, channel::RecvError> {
         measured
     })
 }
-// ANCHOR_END: transports
 
 /// Measures one transport; an error becomes a message.
 pub fn measure(transport: Transport, round_trips: u64) -> Result<Measurement, String> {
@@ -272,7 +251,6 @@ pub fn measure(transport: Transport, round_trips: u64) -> Result<Measurement, St
     }
 }
 
-// ANCHOR: pin
 /// While alive, the calling thread may run on one CPU only; dropping it restores the CPUs
 /// it had. Threads and processes started meanwhile inherit the restriction: a new thread
 /// copies its creator's CPU mask, and a child process keeps it across `fork` and `exec`.
@@ -324,7 +302,6 @@ impl Drop for PinnedToOneCpu {
         let _ = set_affinity(&self.original);
     }
 }
-// ANCHOR_END: pin
 
 fn set_affinity(set: &libc::cpu_set_t) -> io::Result<()> {
     // Safety: `set` is a valid `cpu_set_t` of the size we pass; pid 0 is the calling thread.
@@ -336,51 +313,8 @@ fn set_affinity(set: &libc::cpu_set_t) -> io::Result<()> {
     }
 }
 
-/// Runs every transport, unpinned and then pinned to one CPU, and reports each as a row:
-/// `seconds` for all round trips, `median_us` and `p99_us` for one, speedup against
-/// ipc-channel. Call it from the main thread: the children it starts are tied to the
-/// thread that spawns them (`common::process` explains why).
-pub fn bench(round_trips: u64) -> Report {
-    let mut report = Report::new("pipe_worker");
-    add_rows(&mut report, "round trip, unpinned", round_trips);
-    match PinnedToOneCpu::first_allowed() {
-        Ok(pinned) => {
-            let workload = format!("round trip, pinned to CPU {}", pinned.cpu());
-            add_rows(&mut report, &workload, round_trips);
-            drop(pinned);
-        }
-        Err(e) => eprintln!("could not pin to one CPU ({e}): pinned rows left out"),
-    }
-    report.baseline_variant(Transport::IpcChannel.label());
-    report
-}
-
-fn add_rows(report: &mut Report, workload: &str, round_trips: u64) {
-    for transport in Transport::ALL {
-        match measure(transport, round_trips) {
-            Ok(measured) => {
-                report
-                    .add(
-                        workload,
-                        transport.label(),
-                        2,
-                        measured.total.as_secs_f64(),
-                        measured.wrong == 0,
-                    )
-                    .extra("median_us", micros(measured.median()))
-                    .extra("mean_us", micros(measured.mean()))
-                    .extra("p99_us", micros(measured.p99()))
-                    .extra("round_trips", round_trips);
-            }
-            Err(e) => {
-                eprintln!("{}: {e}", transport.label());
-                report.add(workload, transport.label(), 2, f64::NAN, false);
-            }
-        }
-    }
-}
-
-fn micros(d: Duration) -> f64 {
+/// A duration in microseconds, the unit of the latency table's columns.
+pub fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
 

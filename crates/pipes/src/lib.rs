@@ -14,7 +14,8 @@
 //! - [`lock`]: a lock that holds across processes, an exclusive lock on a file;
 //! - [`objects`]: what can cross a process boundary (serde), and what cannot compile;
 //! - [`raw`]: the same dialogue over a plain pipe, one line per message;
-//! - [`latency`]: the round-trip latency of one message over each transport.
+//! - [`latency`]: the round-trip latency of one message over each transport;
+//! - [`prime_jobs`]: the numbers `prime_procs` checks, their order, and what each costs.
 //!
 //! `cargo run -p pipes` prints the lecture's menu.
 
@@ -23,5 +24,6 @@ pub mod lock;
 pub mod manager;
 pub mod objects;
 pub mod pool;
+pub mod prime_jobs;
 pub mod queue;
 pub mod raw;

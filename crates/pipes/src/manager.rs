@@ -40,7 +40,6 @@ use ipc_channel::IpcError;
 use ipc_channel::ipc::{self, IpcReceiver, IpcSender};
 use serde::{Deserialize, Serialize};
 
-// ANCHOR: types
 /// A dict key of the kinds the Python original uses: `d[1]`, `d['2']`, `d[0.25]`.
 ///
 /// Python keys can be any hashable value; a Rust map wants one key type, so the kinds
@@ -61,7 +60,6 @@ pub enum Value {
     Int(i64),
     None,
 }
-// ANCHOR_END: types
 
 /// Python's `repr`: `1`, `'2'`, `0.25`.
 impl fmt::Display for Key {
@@ -200,7 +198,6 @@ impl fmt::Display for List {
     }
 }
 
-// ANCHOR: request
 /// Everything a proxy can ask of the server. Each request that expects an answer carries
 /// the sender the answer goes back on; `done` answers carry no data, they only say "your
 /// change has been made", so a caller never runs ahead of its own changes.
@@ -231,7 +228,6 @@ pub enum Request {
     /// Stop serving, even if some proxies are still around.
     Shutdown,
 }
-// ANCHOR_END: request
 
 /// The server: the only owner of the data.
 #[derive(Debug, Default)]
@@ -282,7 +278,6 @@ impl Manager {
     }
     // ANCHOR_END: handle
 
-    // ANCHOR: serve
     /// The server loop: one request at a time, until [`Request::Shutdown`] or until every
     /// sender (every proxy, everywhere) is gone. Returns how many requests it answered.
     pub fn serve(mut self, requests: &IpcReceiver<Request>) -> u64 {
@@ -293,7 +288,6 @@ impl Manager {
         }
         self.handled
     }
-    // ANCHOR_END: serve
 }
 
 /// Why a proxy call failed.
@@ -337,7 +331,6 @@ fn call<T: Message>(
 }
 // ANCHOR_END: call
 
-// ANCHOR: proxies
 /// A handle on the server's dict, usable from any process. It holds only a sender.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DictProxy {
@@ -392,7 +385,6 @@ impl ListProxy {
         call(&self.server, |reply| Request::ListSnapshot { reply })
     }
 }
-// ANCHOR_END: proxies
 
 /// The hidden role of the server process.
 pub const SERVER_ROLE: &str = "manager-server";
@@ -410,7 +402,6 @@ struct ServerStopped {
     handled: u64,
 }
 
-// ANCHOR: manager_process
 /// The parent's handle on the server process: Python's `Manager()`.
 pub struct ManagerProcess {
     child: Child<ServerStart, ServerStopped>,
@@ -455,7 +446,6 @@ impl ManagerProcess {
         Ok(stopped.handled)
     }
 }
-// ANCHOR_END: manager_process
 
 /// The server process's `main`: receive the request channel, serve, report.
 pub fn serve_in_child() -> Result<(), ProcessError> {

@@ -9,17 +9,18 @@
 //! use common::process;
 //! use pipes::pool::{self, ProcessPool};
 //!
-//! fn main() {
+//! fn main() -> std::process::ExitCode {
 //!     // A worker serves jobs until the parent closes its channel, then stops.
-//!     if process::child_role().as_deref() == Some("squarer") {
-//!         pool::serve(|n: u64| n * n).expect("no parent");
-//!         return;
+//!     let squarer = process::role("squarer", || pool::serve(|n: u64| n * n));
+//!     if let Some(exit) = process::run_child([squarer]) {
+//!         return exit;
 //!     }
 //!     let mut pool = ProcessPool::<u64, u64>::start("squarer", 2).expect("spawn failed");
 //!     for result in pool.run([3, 1, 2]) {
 //!         let worker = result.worker.expect("every job ran");
 //!         println!("job {} on {worker}: {:?}", result.job, result.outcome);
 //!     }
+//!     std::process::ExitCode::SUCCESS
 //! } // dropping the pool closes every channel and waits for the workers to end
 //! ```
 //!
@@ -105,7 +106,6 @@ use ipc_channel::ipc::{IpcMessage, IpcReceiverSet, IpcSelectionResult};
 use ipc_channel::{IpcError, TrySelectError};
 use serde::{Deserialize, Serialize};
 
-// ANCHOR: messages
 /// What a worker sends back for each job: the outcome, and when the job started and
 /// ended on the worker's own clock (the machine's monotonic clock, shared by processes).
 #[derive(Serialize, Deserialize)]
@@ -115,7 +115,6 @@ struct Done<Out> {
     started_ns: u64,
     ended_ns: u64,
 }
-// ANCHOR_END: messages
 
 /// A worker's place in the pool and its process id, e.g. `worker 1 (pid 4242)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -354,7 +353,6 @@ impl<Job: Message, Out: Message> ProcessPool<Job, Out> {
         self.workers.iter().any(|worker| worker.running.is_some())
     }
 
-    // ANCHOR: wait
     /// Waits for the workers' news (with [`Wait::Yes`], until there is some) and turns it
     /// into results: an answer finishes a job, a closed channel means a worker is gone.
     fn collect_events(&mut self, wait: Wait, into: &mut VecDeque<JobResult<Out>>) {
@@ -383,7 +381,6 @@ impl<Job: Message, Out: Message> ProcessPool<Job, Out> {
             }
         }
     }
-    // ANCHOR_END: wait
 
     /// Worker `index` answered: its job is done, and the worker is free again.
     fn answered(&mut self, index: usize, message: IpcMessage) -> Option<JobResult<Out>> {
@@ -515,7 +512,6 @@ impl<Job: Message, Out: Message, I: Iterator<Item = Job>> Run<'_, Job, Out, I> {
 impl<Job: Message, Out: Message, I: Iterator<Item = Job>> Iterator for Run<'_, Job, Out, I> {
     type Item = JobResult<Out>;
 
-    // ANCHOR: next
     fn next(&mut self) -> Option<JobResult<Out>> {
         loop {
             if let Some(result) = self.ready.pop_front() {
@@ -534,7 +530,6 @@ impl<Job: Message, Out: Message, I: Iterator<Item = Job>> Iterator for Run<'_, J
             self.pool.collect_events(Wait::Yes, &mut self.ready);
         }
     }
-    // ANCHOR_END: next
 }
 
 impl<Job: Message, Out: Message, I: Iterator<Item = Job>> Drop for Run<'_, Job, Out, I> {
@@ -636,14 +631,14 @@ pub fn speedup_bound(costs: &[u64], workers: usize) -> f64 {
 mod tests {
     use super::*;
 
-    /// Costs shaped like seed 002's NUMBERS (in millions of divisions, rounded): a tiny
-    /// job, two mid-size, one large, one that stops at once.
-    const SEED_LIKE: [u64; 5] = [0, 6, 9, 29, 0];
+    /// Costs shaped like the NUMBERS of Fluent Python's `procs.py` (in millions of
+    /// divisions, rounded): a tiny job, two mid-size, one large, one that stops at once.
+    const PROCS_PY_LIKE: [u64; 5] = [0, 6, 9, 29, 0];
 
     #[test]
     fn the_largest_job_bounds_the_speedup() {
         // 44 units in all, 29 of them in one job: no schedule beats 44 / 29.
-        assert_eq!(speedup_bound(&SEED_LIKE, 2), 44.0 / 29.0);
+        assert_eq!(speedup_bound(&PROCS_PY_LIKE, 2), 44.0 / 29.0);
         // With equal jobs, the cores are the limit.
         assert_eq!(speedup_bound(&[5; 8], 2), 2.0);
         assert_eq!(speedup_bound(&[5; 8], 1), 1.0);
@@ -654,22 +649,22 @@ mod tests {
     fn the_given_order_starts_the_largest_job_late() {
         // Given order: worker 0 takes 0 then 9 then 0, worker 1 takes 6 and then the 29,
         // which starts at 6 and ends at 35.
-        assert_eq!(makespan(&SEED_LIKE, 2), 35);
-        assert_eq!(predicted_speedup(&SEED_LIKE, 2), 44.0 / 35.0);
+        assert_eq!(makespan(&PROCS_PY_LIKE, 2), 35);
+        assert_eq!(predicted_speedup(&PROCS_PY_LIKE, 2), 44.0 / 35.0);
         // Largest first: the 29 starts at once, the rest fit beside it.
-        let mut largest_first = SEED_LIKE;
+        let mut largest_first = PROCS_PY_LIKE;
         largest_first.sort_unstable_by(|a, b| b.cmp(a));
         assert_eq!(makespan(&largest_first, 2), 29);
         assert_eq!(
             predicted_speedup(&largest_first, 2),
-            speedup_bound(&SEED_LIKE, 2)
+            speedup_bound(&PROCS_PY_LIKE, 2)
         );
     }
 
     #[test]
     fn one_worker_runs_everything_in_turn() {
-        assert_eq!(makespan(&SEED_LIKE, 1), 44);
-        assert_eq!(predicted_speedup(&SEED_LIKE, 1), 1.0);
+        assert_eq!(makespan(&PROCS_PY_LIKE, 1), 44);
+        assert_eq!(predicted_speedup(&PROCS_PY_LIKE, 1), 1.0);
     }
 
     #[test]

@@ -21,13 +21,13 @@ use serde::{Deserialize, Serialize};
 /// The value that means "no more data", as in the Python original.
 pub const SENTINEL: i64 = -1;
 
-/// The seed's data, without its trailing sentinel (the creator adds that).
-pub const SEED_DATA: [i64; 3] = [5, 10, 13];
+/// The Python course notebook's data, without its trailing sentinel (the creator adds that).
+pub const NOTEBOOK_DATA: [i64; 3] = [5, 10, 13];
 
-/// The data to put: the seed's, or `1..=n` when a size is asked for. Never the sentinel.
+/// The data to put: the notebook's, or `1..=n` when a size is asked for. Never the sentinel.
 pub fn data(items: Option<u32>) -> Vec<i64> {
     match items {
-        None => SEED_DATA.to_vec(),
+        None => NOTEBOOK_DATA.to_vec(),
         Some(n) => (1..=i64::from(n)).collect(),
     }
 }
@@ -80,7 +80,6 @@ impl Consumed {
     }
 }
 
-// ANCHOR: creator
 /// The creator's part: put every item, then the sentinel. Fails if the consumer is gone.
 pub fn put_all(
     data: &[i64],
@@ -97,7 +96,6 @@ pub fn put_all(
     println!("putting in {SENTINEL} (the sentinel)");
     queue.send(SENTINEL)
 }
-// ANCHOR_END: creator
 
 // ANCHOR: consumer
 /// The consumer's part: take items and double them until the sentinel arrives. Every line

@@ -29,7 +29,7 @@
 //!
 //! The child is this same program, re-executed with
 //! [`common::process::child_command`] and its stdin and stdout set to pipes. Because its
-//! stdout is now the pipe to the parent, the child writes its own narration (`Worker
+//! stdout is now the pipe to the parent, the child writes its own narration (`child:  Worker
 //! received command 3`) on stderr, which still goes to the terminal.
 
 use std::fmt;
@@ -100,7 +100,7 @@ pub fn serve(
     let mut replies = 0;
     for line in input.lines() {
         let command = line?;
-        eprintln!("{name} received {command}");
+        eprintln!("child:  {name} received {command}");
         if command == "quit" {
             return Ok(());
         }
@@ -170,7 +170,6 @@ impl fmt::Display for RawError {
 
 impl std::error::Error for RawError {}
 
-// ANCHOR: raw_worker
 /// The parent's handle on a worker process it talks to through the worker's stdin and
 /// stdout.
 pub struct RawWorker {
@@ -228,7 +227,6 @@ impl RawWorker {
         self.process.wait().map_err(RawError::Io)
     }
 }
-// ANCHOR_END: raw_worker
 
 impl RawWorker {
     /// The worker's process id.

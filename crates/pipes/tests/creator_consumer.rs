@@ -3,47 +3,15 @@
 //!
 //!     cargo test -p pipes --test creator_consumer
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
+use std::path::PathBuf;
 
 use common::testing;
 
-/// Runs a program; a run that has not ended within a minute (a consumer waiting for a
-/// sentinel that never comes, say) fails the test and is killed instead of hanging it.
-fn run(program: &Path, args: &[&str]) -> Output {
-    let child = Command::new(program)
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("start {}: {e}", program.display()));
-    let pid = child.id().to_string();
-    let (done, finished) = mpsc::channel();
-    thread::spawn(move || done.send(child.wait_with_output()));
-    match finished.recv_timeout(Duration::from_secs(60)) {
-        Ok(output) => output.expect("wait for the program"),
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid]).status();
-            panic!("{} {args:?} did not finish within 60 s", program.display());
-        }
-    }
-}
-
-fn creator_consumer(args: &[&str]) -> (Output, String) {
-    let out = run(Path::new(env!("CARGO_BIN_EXE_creator_consumer")), args);
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    (out, stdout)
-}
+const BIN: &str = env!("CARGO_BIN_EXE_creator_consumer");
 
 /// The exercise solution, built next to the programs by `cargo test -p pipes`.
 fn two_consumers_binary() -> PathBuf {
-    testing::example(
-        env!("CARGO_BIN_EXE_creator_consumer"),
-        "creator_two_consumers",
-    )
+    testing::example(BIN, "creator_two_consumers")
 }
 
 /// The items a consumer says it processed, in order: `<prefix>data found to be processed: N`.
@@ -56,13 +24,14 @@ fn processed(stdout: &str, prefix: &str) -> Vec<i64> {
         .collect()
 }
 
-/// The seed's run: 5, 10 and 13 each processed once and doubled, then the sentinel, then
-/// the parent's check.
+/// The Python original's run: 5, 10 and 13 each processed once and doubled, then the
+/// sentinel, then the parent's check.
 #[test]
-fn seed_data_is_processed_once_and_the_sentinel_stops_the_consumer() {
-    let (out, stdout) = creator_consumer(&[]);
+fn the_python_data_is_processed_once_and_the_sentinel_stops_the_consumer() {
+    let out = testing::run(BIN, &[]);
+    let stdout = &out.stdout;
     assert!(out.status.success(), "exit {}:\n{stdout}", out.status);
-    assert_eq!(processed(&stdout, ""), [5, 10, 13], "{stdout}");
+    assert_eq!(processed(stdout, ""), [5, 10, 13], "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
     for (item, double) in [(5, "10"), (10, "20"), (13, "26")] {
         let at = lines
@@ -87,10 +56,11 @@ fn seed_data_is_processed_once_and_the_sentinel_stops_the_consumer() {
 /// consumer's own count and sum agree.
 #[test]
 fn many_items_are_each_processed_exactly_once() {
-    let (out, stdout) = creator_consumer(&["--items", "500"]);
+    let out = testing::run(BIN, &["--items", "500"]);
+    let stdout = &out.stdout;
     assert!(out.status.success(), "exit {}:\n{stdout}", out.status);
     let want: Vec<i64> = (1..=500).collect();
-    assert_eq!(processed(&stdout, ""), want);
+    assert_eq!(processed(stdout, ""), want);
     // 2 × (1 + … + 500) = 250500.
     assert!(stdout.contains("the consumer processed 500 items, sum of doubles 250500"));
     assert!(stdout.contains("nothing lost"));
@@ -99,9 +69,10 @@ fn many_items_are_each_processed_exactly_once() {
 /// With no data at all, the sentinel alone ends the consumer.
 #[test]
 fn the_sentinel_alone_ends_the_consumer() {
-    let (out, stdout) = creator_consumer(&["--items", "0"]);
+    let out = testing::run(BIN, &["--items", "0"]);
+    let stdout = &out.stdout;
     assert!(out.status.success(), "exit {}:\n{stdout}", out.status);
-    assert!(processed(&stdout, "").is_empty(), "{stdout}");
+    assert!(processed(stdout, "").is_empty(), "{stdout}");
     assert!(stdout.contains("sentinel found"), "{stdout}");
     assert!(stdout.contains("the consumer processed 0 items, sum of doubles 0"));
 }
@@ -110,11 +81,14 @@ fn the_sentinel_alone_ends_the_consumer() {
 /// both stop at their sentinel and together they process every item exactly once.
 #[test]
 fn two_consumers_share_the_items_and_both_stop() {
-    let out = run(&two_consumers_binary(), &["--items", "200"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let out = testing::run(
+        two_consumers_binary().to_str().unwrap(),
+        &["--items", "200"],
+    );
+    let stdout = &out.stdout;
     assert!(out.status.success(), "exit {}:\n{stdout}", out.status);
-    let first = processed(&stdout, "consumer 1: ");
-    let second = processed(&stdout, "consumer 2: ");
+    let first = processed(stdout, "consumer 1: ");
+    let second = processed(stdout, "consumer 2: ");
     // Dealt round-robin: the odd numbers to consumer 1, the even ones to consumer 2.
     assert_eq!(first, (1..=200).step_by(2).collect::<Vec<i64>>());
     assert_eq!(second, (2..=200).step_by(2).collect::<Vec<i64>>());
@@ -138,11 +112,12 @@ fn two_consumers_share_the_items_and_both_stop() {
 /// More consumers than items: the idle ones still get their sentinel and end.
 #[test]
 fn idle_consumers_still_end() {
-    let out = run(
-        &two_consumers_binary(),
+    let two_consumers = two_consumers_binary();
+    let out = testing::run(
+        two_consumers.to_str().unwrap(),
         &["--consumers", "4", "--items", "2"],
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = &out.stdout;
     assert!(out.status.success(), "exit {}:\n{stdout}", out.status);
     assert_eq!(
         stdout.matches("stopped at its sentinel").count(),
@@ -161,9 +136,12 @@ fn nonsense_flags_exit_2() {
         &["--items", "-3"],
         &["--pause-ms", "x"],
     ] {
-        let (out, _) = creator_consumer(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let out = testing::run(BIN, args);
+        assert_eq!(out.code(), Some(2), "{args:?}");
     }
-    let out = run(&two_consumers_binary(), &["--consumers", "0"]);
-    assert_eq!(out.status.code(), Some(2));
+    let out = testing::run(
+        two_consumers_binary().to_str().unwrap(),
+        &["--consumers", "0"],
+    );
+    assert_eq!(out.code(), Some(2));
 }

@@ -1,14 +1,10 @@
 //! Runs `doubler`: child processes double numbers, signing with their pid or their name.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::process::{Command, Output};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_doubler"))
-        .args(args)
-        .output()
-        .expect("the program runs")
-}
+use common::testing;
+
+const BIN: &str = env!("CARGO_BIN_EXE_doubler");
 
 /// `5 doubled to 10 by<signature>` into `(5, 10, signature)`.
 fn parse(line: &str) -> Option<(i64, i64, &str)> {
@@ -22,13 +18,9 @@ fn parse(line: &str) -> Option<(i64, i64, &str)> {
 /// the scheduler, which is the lesson.
 #[test]
 fn every_child_doubles_once_and_signs() {
-    let out = run(&[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let ran = testing::run(BIN, &[]);
+    ran.success();
+    let stdout = ran.stdout.clone();
     let parent: u32 = stdout
         .lines()
         .find_map(|line| line.strip_prefix("parent process id: "))
@@ -79,9 +71,9 @@ fn every_child_doubles_once_and_signs() {
 /// `--numbers` sets how many children there are and what they double.
 #[test]
 fn numbers_flag_sets_the_children() {
-    let out = run(&["--numbers=-3,0,7"]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let ran = testing::run(BIN, &["--numbers=-3,0,7"]);
+    ran.success();
+    let stdout = ran.stdout.clone();
     let by_pid: BTreeSet<(i64, i64)> = stdout
         .lines()
         .filter_map(parse)
@@ -103,6 +95,6 @@ fn nonsense_flags_exit_with_2() {
         &["--numbers", "99999999999999999"],
         &["--processes", "5"],
     ] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        assert_eq!(testing::run(BIN, args).code(), Some(2), "{args:?}");
     }
 }

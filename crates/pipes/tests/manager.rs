@@ -3,54 +3,20 @@
 //!
 //!     cargo test -p pipes --test manager
 
-use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
 
+use common::testing;
 use ipc_channel::ipc;
 use pipes::manager::{Dict, DictProxy, Key, List, ListProxy, Manager, ProxyError, Request, Value};
 
-/// Runs the real program; a run that has not ended within a minute fails the test (and is
-/// killed) instead of hanging it.
-fn run(args: &[&str]) -> (Output, String) {
-    let child = Command::new(env!("CARGO_BIN_EXE_manager"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start manager");
-    let pid = child.id().to_string();
-    let (done, finished) = mpsc::channel();
-    thread::spawn(move || done.send(child.wait_with_output()));
-    match finished.recv_timeout(Duration::from_secs(60)) {
-        Ok(output) => {
-            let output = output.expect("wait for manager");
-            let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-            (output, stdout)
-        }
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid]).status();
-            panic!("manager {args:?} did not finish within 60 s");
-        }
-    }
-}
-
-/// The pid in `text` right after `marker`, up to the next non-digit.
-fn pid_after(text: &str, marker: &str) -> u32 {
-    let start = text.find(marker).expect(marker) + marker.len();
-    let digits: String = text[start..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().expect("a pid")
-}
+const BIN: &str = env!("CARGO_BIN_EXE_manager");
 
 /// The default run prints Python's two lines exactly, one after the other, and the
 /// parent, the server and the worker are three different processes.
 #[test]
-fn prints_the_seed_state_exactly() {
-    let (out, stdout) = run(&[]);
+fn prints_the_python_state_exactly() {
+    let out = testing::run(BIN, &[]);
+    let stdout = &out.stdout;
     assert!(out.status.success(), "exit {}:\n{stdout}", out.status);
     let lines: Vec<&str> = stdout.lines().collect();
     let at = lines
@@ -59,9 +25,9 @@ fn prints_the_seed_state_exactly() {
         .unwrap_or_else(|| panic!("no dict line:\n{stdout}"));
     assert_eq!(lines.get(at + 1), Some(&"[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]"));
 
-    let parent = pid_after(&stdout, "parent pid ");
-    let server = pid_after(&stdout, "server process (pid ");
-    let worker = pid_after(&stdout, "Process-1 (pid ");
+    let parent = testing::numbers_after(stdout, "parent pid")[0];
+    let server = testing::numbers_after(stdout, "server process (pid")[0];
+    let worker = testing::numbers_after(stdout, "Process-1 (pid")[0];
     assert!(
         parent != server && server != worker && parent != worker,
         "{stdout}"
@@ -74,7 +40,8 @@ fn prints_the_seed_state_exactly() {
 /// reversed once (only worker 1 reverses it).
 #[test]
 fn every_workers_keys_are_present() {
-    let (out, stdout) = run(&["--workers", "3"]);
+    let out = testing::run(BIN, &["--workers", "3"]);
+    let stdout = &out.stdout;
     assert!(out.status.success(), "exit {}:\n{stdout}", out.status);
     let dict = stdout
         .lines()
@@ -102,8 +69,8 @@ fn every_workers_keys_are_present() {
 #[test]
 fn nonsense_flags_exit_2() {
     for args in [&["--workers", "0"][..], &["--workers", "some"]] {
-        let (out, _) = run(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let out = testing::run(BIN, args);
+        assert_eq!(out.code(), Some(2), "{args:?}");
     }
 }
 

@@ -1,102 +1,62 @@
-//! Runs `pipe_worker`: the dialogue with a child process over ipc-channel, and the
-//! round-trip latency comparison behind `--bench`.
+//! Runs `pipe_worker`: the dialogue with a child process over ipc-channel, each line
+//! labelled by the process that prints it.
 
-use std::process::{Command, Output};
+use common::testing;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pipe_worker"))
-        .args(args)
-        .output()
-        .expect("the program runs")
-}
-
-/// Reads `parent pid 11, worker pid 12 (…)` into `(11, 12)`.
-fn pids(line: &str) -> (u32, u32) {
-    let rest = line.strip_prefix("parent pid ").expect(line);
-    let (parent, rest) = rest.split_once(", worker pid ").expect(line);
-    let worker = rest.split_whitespace().next().expect(line);
-    (parent.parse().unwrap(), worker.parse().unwrap())
-}
+const BIN: &str = env!("CARGO_BIN_EXE_pipe_worker");
 
 /// Ten commands, each received by the child before the parent prints the reply, in
 /// order; then `quit`; and the worker is another process.
 #[test]
 fn ten_commands_then_quit_with_a_child_process() {
-    let out = run(&["--delay-ms", "0"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<&str> = stdout.lines().collect();
-    let (parent, worker) = pids(lines[0]);
-    assert_ne!(parent, worker, "{stdout}");
+    let ran = testing::run(BIN, &["--delay-ms", "0"]);
+    ran.success();
+    let lines = ran.lines();
+    let stdout = &ran.stdout;
+    assert!(lines[0].starts_with("parent: pid "), "{stdout}");
+    let pids = testing::numbers_after(lines[0], "pid");
+    assert_eq!(pids.len(), 2, "{stdout}");
+    assert_ne!(pids[0], pids[1], "{stdout}");
 
     let mut expected = Vec::new();
     for i in 0..10 {
-        expected.push(format!("Worker received command {i}"));
-        expected.push(format!("Worker accepted command {i}"));
+        expected.push(format!("child:  Worker received command {i}"));
+        expected.push(format!("parent: Worker accepted command {i}"));
     }
-    expected.push("Worker received quit".to_string());
+    expected.push("child:  Worker received quit".to_string());
     assert_eq!(lines[1..22], expected, "{stdout}");
-    assert!(lines[22].starts_with("10 commands answered"), "{stdout}");
+    assert!(
+        lines[22].starts_with("parent: 10 commands answered"),
+        "{stdout}"
+    );
     assert_eq!(lines.len(), 23, "{stdout}");
 }
 
 /// `--commands` changes the length of the dialogue.
 #[test]
 fn commands_flag_sets_the_number_of_commands() {
-    let out = run(&["--commands", "3", "--delay-ms", "0"]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let accepted = stdout.lines().filter(|l| l.contains(" accepted ")).count();
-    assert_eq!(accepted, 3, "{stdout}");
-}
-
-/// A short `--bench --json`: every transport, unpinned and pinned, and every echo checked.
-#[test]
-fn bench_rows_are_all_checked() {
-    let out = run(&["--bench", "--json", "--round-trips", "100"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let rows: Vec<serde_json::Value> = stdout
+    let ran = testing::run(BIN, &["--commands", "3", "--delay-ms", "0"]);
+    ran.success();
+    let accepted = ran
         .lines()
-        .map(|line| serde_json::from_str(line).expect(line))
-        .collect();
-    assert_eq!(rows.len(), 6, "{stdout}");
-    for row in &rows {
-        assert_eq!(row["ok"], true, "{row}");
-        assert_eq!(row["round_trips"], 100, "{row}");
-        assert!(row["median_us"].as_f64().unwrap() > 0.0, "{row}");
-        assert!(row["p99_us"].as_f64() >= row["median_us"].as_f64(), "{row}");
-    }
-    for transport in ["ipc-channel", "OS pipe", "crossbeam"] {
-        for pinning in ["unpinned", "pinned to CPU"] {
-            let found = rows.iter().any(|row| {
-                row["variant"].as_str().unwrap().starts_with(transport)
-                    && row["workload"].as_str().unwrap().contains(pinning)
-            });
-            assert!(found, "no {transport} row {pinning}: {stdout}");
-        }
-    }
+        .iter()
+        .filter(|l| l.contains(" accepted "))
+        .count();
+    assert_eq!(accepted, 3, "{}", ran.stdout);
 }
 
-/// Nonsense flags are refused by clap with exit code 2.
+/// Nonsense flags are refused by clap with exit code 2, and so are the flags of the
+/// latency benchmark, which is `pipe_latency` now.
 #[test]
 fn nonsense_flags_exit_with_2() {
     for args in [
         &["--commands", "0"][..],
         &["--commands", "ten"],
         &["--delay-ms", "-5"],
-        &["--json"], // only means something with --bench
+        &["--json"],
         &["--bench", "--round-trips", "0"],
-        &["--round-trips", "50"], // likewise
+        &["--round-trips", "50"],
     ] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        assert_eq!(testing::run(BIN, args).code(), Some(2), "{args:?}");
     }
 }

@@ -2,34 +2,12 @@
 //!
 //!     cargo test -p pipes --test process_lock
 
-use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
+use common::testing;
 
 /// The items the printers cycle through, as in the program.
 const ITEMS: [&str; 3] = ["tango", "foxtrot", "10"];
 
-/// Runs the real program; a run that has not ended within a minute fails the test (and is
-/// killed) instead of hanging it.
-fn run(args: &[&str]) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_process_lock"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start process_lock");
-    let pid = child.id().to_string();
-    let (done, finished) = mpsc::channel();
-    thread::spawn(move || done.send(child.wait_with_output()));
-    match finished.recv_timeout(Duration::from_secs(60)) {
-        Ok(output) => output.expect("wait for process_lock"),
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid]).status();
-            panic!("process_lock {args:?} did not finish within 60 s");
-        }
-    }
-}
+const BIN: &str = env!("CARGO_BIN_EXE_process_lock");
 
 /// The whole line printer `n` (counting from 1) writes when nothing interrupts it.
 fn whole_line(n: usize) -> String {
@@ -47,8 +25,8 @@ fn with_the_lock_every_line_is_whole() {
     let mut want: Vec<String> = (1..=children).map(whole_line).collect();
     want.sort();
     for _ in 0..3 {
-        let out = run(&["--children", "8", "--pause-ms", "3"]);
-        let stdout = String::from_utf8_lossy(&out.stdout);
+        let out = testing::run(BIN, &["--children", "8", "--pause-ms", "3"]);
+        let stdout = &out.stdout;
         assert!(out.status.success(), "exit {}:\n{stdout}", out.status);
         let mut got: Vec<&str> = stdout.lines().filter(|l| l.contains("says:")).collect();
         got.sort();
@@ -60,11 +38,11 @@ fn with_the_lock_every_line_is_whole() {
     }
 }
 
-/// The default run prints the seed's three items, each on a line of its own.
+/// The default run prints the Python original's three items, each on a line of its own.
 #[test]
-fn default_run_prints_the_seed_items() {
-    let out = run(&[]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+fn default_run_prints_the_three_items() {
+    let out = testing::run(BIN, &[]);
+    let stdout = &out.stdout;
     assert!(out.status.success(), "exit {}:\n{stdout}", out.status);
     for line in [
         "Process-1 says: t a n g o",
@@ -83,8 +61,8 @@ fn default_run_prints_the_seed_items() {
 /// asserted), but every printer still speaks once and the program ends cleanly.
 #[test]
 fn without_the_lock_it_still_runs_to_the_end() {
-    let out = run(&["--no-lock", "--children", "4", "--pause-ms", "2"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let out = testing::run(BIN, &["--no-lock", "--children", "4", "--pause-ms", "2"]);
+    let stdout = &out.stdout;
     assert!(out.status.success(), "exit {}:\n{stdout}", out.status);
     assert_eq!(stdout.matches("says:").count(), 4, "{stdout}");
     assert!(stdout.contains("with no lock"), "{stdout}");
@@ -98,7 +76,7 @@ fn nonsense_flags_exit_2() {
         &["--children", "many"],
         &["--pause-ms", "-5"],
     ] {
-        let out = run(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let out = testing::run(BIN, args);
+        assert_eq!(out.code(), Some(2), "{args:?}");
     }
 }

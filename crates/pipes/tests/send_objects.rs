@@ -1,13 +1,8 @@
 //! Runs `send_objects`: a typed list crosses to a child process and back.
 
-use std::process::{Command, Output};
+use common::testing;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_send_objects"))
-        .args(args)
-        .output()
-        .expect("the program runs")
-}
+const BIN: &str = env!("CARGO_BIN_EXE_send_objects");
 
 /// The text after `prefix` on the line that starts with it.
 fn after<'a>(stdout: &'a str, prefix: &str) -> &'a str {
@@ -21,25 +16,21 @@ fn after<'a>(stdout: &'a str, prefix: &str) -> &'a str {
 /// Runs the program and checks the round trip: what the child received and what came
 /// back are both what was sent, and the child is another process.
 fn check_round_trip(args: &[&str], debug: &str, python: &str) {
-    let out = run(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let sent = after(&stdout, "parent sends:");
+    let ran = testing::run(BIN, args);
+    ran.success();
+    let stdout = &ran.stdout;
+    let sent = after(stdout, "parent sends:");
     assert_eq!(sent, debug);
-    let (child_pid, received) = after(&stdout, "child (pid ")
+    let (child_pid, received) = after(stdout, "child (pid ")
         .split_once(") received:")
         .unwrap();
     assert_eq!(received.trim(), sent, "{stdout}");
-    assert_eq!(after(&stdout, "parent receives:"), sent, "{stdout}");
+    assert_eq!(after(stdout, "parent receives:"), sent, "{stdout}");
     assert!(stdout.lines().any(|line| line == python), "{stdout}");
 
-    let parent_pid = after(&stdout, "parent pid ").split(',').next().unwrap();
+    let parent_pid = after(stdout, "parent pid ").split(',').next().unwrap();
     assert_eq!(
-        after(&stdout, &format!("parent pid {parent_pid}, child pid ")),
+        after(stdout, &format!("parent pid {parent_pid}, child pid ")),
         child_pid
     );
     assert_ne!(parent_pid, child_pid, "{stdout}");
@@ -47,7 +38,7 @@ fn check_round_trip(args: &[&str], debug: &str, python: &str) {
 
 /// The Python original's `[42, None, 'hello']`.
 #[test]
-fn the_seed_list_comes_back_equal() {
+fn the_python_list_comes_back_equal() {
     check_round_trip(
         &[],
         r#"[Int(42), None, Str("hello")]"#,
@@ -69,6 +60,6 @@ fn other_values_come_back_equal() {
 #[test]
 fn nonsense_flags_exit_with_2() {
     for args in [&["--number", "1.5"][..], &["--number", "lots"], &["--text"]] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        assert_eq!(testing::run(BIN, args).code(), Some(2), "{args:?}");
     }
 }

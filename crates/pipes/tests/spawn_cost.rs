@@ -1,29 +1,16 @@
 //! Runs `spawn_cost` with a handful of units: every row is present and checked. (How much
 //! a process costs is a claim of the release-mode run, not of a test.)
 
-use std::process::{Command, Output};
+use common::testing;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_spawn_cost"))
-        .args(args)
-        .output()
-        .expect("the program runs")
-}
+const BIN: &str = env!("CARGO_BIN_EXE_spawn_cost");
 
 /// `--count 5 --json`: three rows, threads first, every unit's answer checked.
 #[test]
 fn json_rows_are_present_and_checked() {
-    let out = run(&["--count", "5", "--json"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let rows: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|line| serde_json::from_str(line).expect(line))
-        .collect();
+    let ran = testing::run(BIN, &["--count", "5", "--json"]);
+    let rows = ran.json_rows();
+    let stdout = &ran.stdout;
     let variants: Vec<&str> = rows
         .iter()
         .map(|row| row["variant"].as_str().unwrap())
@@ -44,9 +31,9 @@ fn json_rows_are_present_and_checked() {
 /// Without `--json`: the table, and the ratio in words.
 #[test]
 fn table_ends_with_the_ratio() {
-    let out = run(&["--count", "3"]);
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let ran = testing::run(BIN, &["--count", "3"]);
+    ran.success();
+    let stdout = &ran.stdout;
     assert!(stdout.contains("| threads"), "{stdout}");
     let last = stdout.lines().last().unwrap();
     assert!(last.starts_with("a process costs "), "{stdout}");
@@ -60,7 +47,8 @@ fn nonsense_flags_exit_with_2() {
         &["--count", "0"][..],
         &["--count", "-4"],
         &["--count", "1e3"],
+        &["--runs", "0"],
     ] {
-        assert_eq!(run(args).status.code(), Some(2), "{args:?}");
+        assert_eq!(testing::run(BIN, args).code(), Some(2), "{args:?}");
     }
 }

@@ -1,24 +1,20 @@
-//! Creator and consumer: two processes joined by one channel, ended by a sentinel.
+//! a creator and a consumer process joined by one channel; the sentinel ends the consumer; nothing is lost
 //!
-//! The parent makes the channel and gives its two ends away: the sender to the creator
-//! process, the receiver to the consumer process, each inside its start message. The
-//! creator puts the seed's data `[5, 10, 13]` and then the sentinel `-1`; the consumer
-//! doubles every item until the sentinel arrives, then tells the parent how many items it
-//! processed and what the doubles add up to. The parent checks that against the data.
+//! The parent makes the channel and gives its ends away inside the children's start
+//! messages: the sender to the creator, the receiver to the consumer. The creator puts the
+//! Python course notebook's data `[5, 10, 13]`, then the sentinel `-1`; the consumer
+//! doubles every item until the sentinel arrives, then reports its count and sum.
 //!
 //!     cargo run -p pipes --bin creator_consumer
 //!     cargo run -p pipes --bin creator_consumer -- --items 1000
 //!
-//! What to look for: `putting in …` lines from the creator and `data found to be
-//! processed: …` lines from the consumer take turns: the creator pauses before each put,
-//! and the consumer, blocked on the empty channel, wakes up as soon as an item arrives;
-//! `sentinel found` ends the consumer (the program exits by itself); the check line says
-//! nothing was lost. (The Python consumer doubles the sentinel too before it stops; ours
-//! looks at each item before working on it.)
-//!
+//! What to look for: `putting in …` (creator) and `data found to be processed: …`
+//! (consumer) take turns; `sentinel found` ends the consumer; the check line says nothing
+//! was lost. (The Python consumer doubles the sentinel too; ours looks first.)
 //! Exercise: two consumers, both ending cleanly. Solution:
 //!     cargo run -p pipes --example creator_two_consumers
 
+use std::error::Error;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -31,10 +27,10 @@ use pipes::queue::{self, Consumed, ConsumerStart, CreatorStart};
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Put the numbers 1..=N instead of the seed's data [5, 10, 13].
+    /// Put the numbers 1..=N instead of the Python original's data [5, 10, 13].
     #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100_000))]
     items: Option<u32>,
-    /// The creator's pause before each put, in milliseconds [default: 50 for the seed's
+    /// The creator's pause before each put, in milliseconds [default: 50 for the original's
     /// data, 0 with --items, so that long runs stay quick].
     #[arg(long, value_parser = clap::value_parser!(u64).range(0..=1000))]
     pause_ms: Option<u64>,
@@ -51,31 +47,26 @@ impl Args {
 const CREATOR: &str = "creator";
 const CONSUMER: &str = "consumer";
 
-// ANCHOR: children
 /// The creator process: receive the data and the sending end of the queue, put it all.
-fn creator() -> Result<(), ProcessError> {
+fn creator() -> Result<(), Box<dyn Error>> {
     let parent = process::connect_to_parent::<CreatorStart, ()>()?;
     let Ok(start) = parent.rx.recv() else {
         return Ok(()); // the parent is gone
     };
-    queue::put_all(&start.data, &start.queue, start.pause)
-        .map_err(|e| ProcessError::Ipc(e.to_string()))
-    // `start.queue` is dropped here: our end of the channel closes.
+    queue::put_all(&start.data, &start.queue, start.pause)?;
+    Ok(()) // `start.queue` is dropped here: our end of the channel closes
 }
 
 /// The consumer process: receive the receiving end of the queue, drain it, report.
-fn consumer() -> Result<(), ProcessError> {
+fn consumer() -> Result<(), Box<dyn Error>> {
     let parent = process::connect_to_parent::<ConsumerStart, Consumed>()?;
     let Ok(start) = parent.rx.recv() else {
         return Ok(());
     };
     let done = queue::consume(&start.queue, "");
-    parent
-        .tx
-        .send(done)
-        .map_err(|e| ProcessError::Ipc(e.to_string()))
+    parent.tx.send(done)?;
+    Ok(())
 }
-// ANCHOR_END: children
 
 // ANCHOR: wiring
 fn run(data: &[i64], pause: Duration) -> Result<Consumed, ProcessError> {
@@ -103,37 +94,22 @@ fn run(data: &[i64], pause: Duration) -> Result<Consumed, ProcessError> {
 // ANCHOR_END: wiring
 
 fn main() -> ExitCode {
-    // A child runs its part and stops, before any flag is parsed.
-    let child = match process::child_role().as_deref() {
-        Some(CREATOR) => Some(creator()),
-        Some(CONSUMER) => Some(consumer()),
-        _ => None,
-    };
-    if let Some(result) = child {
-        return common::exit_code("child process", result);
+    if let Some(exit) = process::run_child([
+        process::role(CREATOR, creator),
+        process::role(CONSUMER, consumer),
+    ]) {
+        return exit;
     }
     let args = Args::parse();
+    common::exit_code("creator_consumer", check(&args))
+}
+
+/// Runs the two children, then checks the consumer's report against the data.
+fn check(args: &Args) -> Result<(), Box<dyn Error>> {
     let data = queue::data(args.items);
-    let done = match run(&data, args.pause()) {
-        Ok(done) => done,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!(
-        "the consumer processed {}, sum of doubles {}",
-        queue::items(done.count),
-        done.sum
-    );
-    match queue::check(&data, done) {
-        Ok(line) => {
-            println!("{line}");
-            ExitCode::SUCCESS
-        }
-        Err(why) => {
-            eprintln!("error: {why}");
-            ExitCode::FAILURE
-        }
-    }
+    let done = run(&data, args.pause())?;
+    let (count, sum) = (queue::items(done.count), done.sum);
+    println!("the consumer processed {count}, sum of doubles {sum}");
+    println!("{}", queue::check(&data, done)?);
+    Ok(())
 }

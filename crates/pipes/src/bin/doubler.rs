@@ -1,10 +1,10 @@
-//! Five child processes each double a number and sign the result: first with their process
-//! id, then with a name the parent gave them (`Process-1` … and one called `Test`).
+//! five child processes each double a number and report their pid and name
 //!
-//! Each child is this program again. The parent starts them all, hands each its number,
-//! and then waits for every one to answer and exit (`join`). The children print their own
-//! line, like the Python original; they also send the result back, so the parent can check
-//! every answer before it says they were right.
+//! As in the Python course notebook, each child (this program again) signs its result
+//! first with its process id, then with a name the parent gave it (`Process-1` … and one
+//! called `Test`). The parent starts them all, hands each its number, and waits for every
+//! one to answer and exit (`join`). The children print their own line, like the Python
+//! original, and send the result back, so the parent checks every answer.
 //!
 //!     cargo run -p pipes --bin doubler
 //!     cargo run -p pipes --bin doubler -- --numbers 1,2,3,4,5,6,7,8
@@ -34,7 +34,6 @@ struct Args {
     numbers: Vec<i64>,
 }
 
-// ANCHOR: messages
 /// What the parent asks of a child.
 #[derive(Debug, Serialize, Deserialize)]
 struct Job {
@@ -51,7 +50,6 @@ struct Doubled {
     result: i64,
     pid: u32,
 }
-// ANCHOR_END: messages
 
 /// The hidden role under which this program runs as a doubler.
 const DOUBLER: &str = "doubler";
@@ -109,21 +107,20 @@ fn run_children(jobs: Vec<Job>) -> Result<(), ProcessError> {
 // ANCHOR_END: parent
 
 fn main() -> ExitCode {
-    if process::child_role().as_deref() == Some(DOUBLER) {
-        return common::exit_code("doubler", doubler());
+    if let Some(exit) = process::run_child([process::role(DOUBLER, doubler)]) {
+        return exit;
     }
     let args = Args::parse();
-    println!("parent process id: {}", std::process::id());
+    common::exit_code("doubler", run(&args.numbers))
+}
 
+fn run(numbers: &[i64]) -> Result<(), ProcessError> {
+    println!("parent process id: {}", std::process::id());
     // The original's first version: each child signs with its process id.
-    let by_pid = args
-        .numbers
-        .iter()
-        .map(|&number| Job { number, name: None })
-        .collect();
+    let by_pid = numbers.iter().map(|&number| Job { number, name: None });
     // Its second version: children named `Process-1`, `Process-2`, … and one named `Test`.
     let mut by_name: Vec<Job> = (1..)
-        .zip(&args.numbers)
+        .zip(numbers)
         .map(|(i, &number)| Job {
             number,
             name: Some(format!("Process-{i}")),
@@ -133,14 +130,10 @@ fn main() -> ExitCode {
         number: 2,
         name: Some("Test".into()),
     });
-
-    for jobs in [by_pid, by_name] {
+    for jobs in [by_pid.collect(), by_name] {
         let count = jobs.len();
-        if let Err(e) = run_children(jobs) {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+        run_children(jobs)?;
         println!("{count} children joined, every answer checked");
     }
-    ExitCode::SUCCESS
+    Ok(())
 }

@@ -1,21 +1,17 @@
-//! A manager: a server process owns a dict and a list; other processes change them
-//! through proxies.
+//! a server process owns a dict and a list; children change them through request/response proxies
 //!
-//! As in the Python original, the parent starts a manager (a server process), makes a dict
-//! and a list `0..10` in it, and starts a worker process with proxies for both. The worker
-//! runs `f(d, l)`: `d[1] = '1'`, `d['2'] = 2`, `d[0.25] = None`, `l.reverse()`. Every one
-//! of those is a request sent to the server and answered by it; the worker's memory never
-//! holds the dict. When the worker has finished, the parent asks the server for both and
-//! prints them.
+//! As in the Python course notebook, the parent starts a manager (a server process) with a
+//! dict and a list `0..10`, and a worker process with proxies for both. The worker runs
+//! `f(d, l)`: `d[1] = '1'`, `d['2'] = 2`, `d[0.25] = None`, `l.reverse()`, each a request
+//! the server answers; the worker's memory never holds the dict. Then the parent prints both.
 //!
 //!     cargo run -p pipes --bin manager
 //!     cargo run -p pipes --bin manager -- --workers 3
 //!
 //! What to look for: three different pids (parent, server, worker); then Python's two
 //! lines, `{1: '1', '2': 2, 0.25: None}` and `[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]`. With
-//! `--workers 3`, workers 2 and 3 run at the same time as worker 1 and each sets a key of
-//! its own (`'Process-2': 2`, …): all keys arrive, because the server takes the requests
-//! one at a time (the order of the keys may change from run to run).
+//! `--workers 3`, workers 2 and 3 each set a key of their own at the same time (`'Process-2':
+//! 2`, …): all keys arrive, because the server takes the requests one at a time.
 
 use std::process::ExitCode;
 
@@ -28,7 +24,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// How many worker processes; the first runs the seed's f(d, l), the others set a key each.
+    /// How many worker processes; the first runs the original's f(d, l), the others set a key each.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
     workers: u32,
 }
@@ -45,7 +41,7 @@ struct WorkerStart {
 }
 
 // ANCHOR: f
-/// The seed's `f(d, l)`. Each line is a request to the server process and its answer.
+/// The Python original's `f(d, l)`. Each line is a request to the server process and its answer.
 fn f(d: &DictProxy, l: &ListProxy) -> Result<(), manager::ProxyError> {
     d.set(Key::Int(1), Value::Str("1".into()))?;
     d.set(Key::Str("2".into()), Value::Int(2))?;
@@ -71,7 +67,6 @@ fn worker() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-// ANCHOR: parent
 fn run(workers: u32) -> Result<(), Box<dyn std::error::Error>> {
     let manager = ManagerProcess::start()?;
     let d = manager.dict();
@@ -112,19 +107,14 @@ fn run(workers: u32) -> Result<(), Box<dyn std::error::Error>> {
     println!("the server process answered {handled} requests, one at a time");
     Ok(())
 }
-// ANCHOR_END: parent
 
 fn main() -> ExitCode {
-    // A child runs its part and stops, before any flag is parsed.
-    let child: Option<Result<(), Box<dyn std::error::Error>>> =
-        match process::child_role().as_deref() {
-            Some(manager::SERVER_ROLE) => Some(manager::serve_in_child().map_err(Into::into)),
-            Some(WORKER) => Some(worker()),
-            _ => None,
-        };
-    if let Some(result) = child {
-        return common::exit_code("child process", result);
+    if let Some(exit) = process::run_child([
+        process::role(manager::SERVER_ROLE, manager::serve_in_child),
+        process::role(WORKER, worker),
+    ]) {
+        return exit;
     }
     let args = Args::parse();
-    common::exit_code("error", run(args.workers))
+    common::exit_code("manager", run(args.workers))
 }

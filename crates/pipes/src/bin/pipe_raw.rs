@@ -1,27 +1,27 @@
-//! The worker dialogue of `pipe_worker`, over a plain OS pipe instead of ipc-channel.
+//! the same dialogue over the child's stdin and stdout, one line per message: what ipc-channel adds
 //!
-//! The child is this program again, but this time the parent holds the other ends of the
-//! child's stdin and stdout. It writes `command 0` as a line of text, the child answers
-//! `Worker accepted command 0` as a line of text, and `quit` ends it. No types, no
-//! serialisation: just bytes, a newline to mark where a message ends, and a flush to send
-//! it (the `pipes::raw` module docs list what ipc-channel does that this does not).
+//! The child is this program again, and the parent holds the other ends of the child's
+//! stdin and stdout. It writes `command 0` as a line of text, the child answers `Worker
+//! accepted command 0` as a line of text, and `quit` ends it. No types, no serialisation:
+//! bytes, a newline to end a message, a flush to send it (`pipes::raw` lists the rest).
 //!
 //!     cargo run -p pipes --bin pipe_raw
 //!     cargo run -p pipes --bin pipe_raw -- --worker-stops-after 3
 //!
-//! What to look for: the same transcript as `pipe_worker` (two pids, `Worker received …`,
-//! `Worker accepted …`). The child's stdout is the pipe to the parent, so its `received`
-//! lines come out on stderr. With `--worker-stops-after 3` the worker leaves mid-dialogue:
-//! the parent sees the pipe close and reports it instead of waiting for ever.
+//! What to look for: `pipe_worker`'s transcript, each line labelled `parent:` or `child:`
+//! by who prints it. The child's stdout is the pipe to the parent, so its lines come out on
+//! stderr. With `--worker-stops-after 3` the worker leaves mid-dialogue: the parent sees
+//! the pipe close and reports it instead of waiting for ever.
 
+use std::error::Error;
 use std::io;
-use std::process::{ExitCode, ExitStatus};
+use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
 use common::measure::fmt_duration;
 use common::process;
-use pipes::raw::{self, RawError, RawWorker, WorkerSettings};
+use pipes::raw::{self, RawWorker, WorkerSettings};
 
 /// Parent and child process exchange commands over the child's stdin and stdout.
 #[derive(Parser)]
@@ -38,55 +38,47 @@ struct Args {
     worker_stops_after: Option<u32>,
 }
 
+/// The child's whole part: answer the lines on its stdin until `quit`.
+fn worker() -> io::Result<()> {
+    let settings = WorkerSettings::from_env();
+    raw::serve("Worker", io::stdin().lock(), io::stdout().lock(), settings)
+}
+
 // ANCHOR: dialogue
-fn dialogue(args: &Args) -> Result<ExitStatus, RawError> {
+fn dialogue(args: &Args) -> Result<(), Box<dyn Error>> {
     let settings = WorkerSettings {
         delay_ms: args.delay_ms,
         stop_after: args.worker_stops_after,
     };
-    let command = raw::worker_command(settings).map_err(RawError::Io)?;
-    let mut worker = RawWorker::spawn(command, "Worker").map_err(RawError::Io)?;
+    let started = Instant::now();
+    let mut worker = RawWorker::spawn(raw::worker_command(settings)?, "Worker")?;
     println!(
-        "parent pid {}, worker pid {} (a pipe into its stdin, a pipe out of its stdout)",
+        "parent: pid {}, worker child pid {} (a pipe into its stdin, a pipe out of its stdout)",
         std::process::id(),
         worker.pid()
     );
     for i in 0..args.commands {
         let reply = worker.ask(&format!("command {i}"))?;
-        println!("{reply}");
+        println!("parent: {reply}");
     }
-    worker.quit()
+    let status = worker.quit()?;
+    if !status.success() {
+        return Err(format!("the worker ended with {}", process::describe(status)).into());
+    }
+    println!(
+        "parent: {} commands answered over a pipe in {}; the worker exited with {}",
+        args.commands,
+        fmt_duration(started.elapsed()),
+        process::describe(status)
+    );
+    Ok(())
 }
 // ANCHOR_END: dialogue
 
 fn main() -> ExitCode {
-    // In the child: answer lines on stdin until `quit`, and nothing else.
-    if process::child_role().as_deref() == Some(raw::ROLE) {
-        let settings = WorkerSettings::from_env();
-        return common::exit_code(
-            "worker",
-            raw::serve("Worker", io::stdin().lock(), io::stdout().lock(), settings),
-        );
+    if let Some(exit) = process::run_child([process::role(raw::ROLE, worker)]) {
+        return exit;
     }
     let args = Args::parse();
-    let started = Instant::now();
-    match dialogue(&args) {
-        Ok(status) if status.success() => {
-            println!(
-                "{} commands answered over a pipe in {}; the worker exited with {}",
-                args.commands,
-                fmt_duration(started.elapsed()),
-                process::describe(status)
-            );
-            ExitCode::SUCCESS
-        }
-        Ok(status) => {
-            eprintln!("error: the worker ended with {}", process::describe(status));
-            ExitCode::FAILURE
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::exit_code("pipe_raw", dialogue(&args))
 }

@@ -1,22 +1,18 @@
-//! A worker process and its parent talk over a pair of channels: ten commands, ten replies,
-//! then `quit`.
+//! parent and a child process exchange 10 commands and replies over a typed ipc-channel pair; the pids differ
 //!
 //! The worker is a second process (this program, started again with a hidden role
 //! argument), so it shares no memory with the parent. Everything they tell each other is a
 //! typed message that ipc-channel serialises into bytes on one side and rebuilds on the
-//! other: the Rust spelling of `multiprocessing.Pipe()`.
+//! other: the Rust spelling of `multiprocessing.Pipe()` in the Python slides.
 //!
 //!     cargo run -p pipes --bin pipe_worker
 //!     cargo run -p pipes --bin pipe_worker -- --commands 3 --delay-ms 1000
-//!     cargo run --release -p pipes --bin pipe_worker -- --bench
 //!
-//! What to look for: two different pids on the first line; each `Worker received command N`
-//! (printed by the child) comes before `Worker accepted command N` (printed by the parent
-//! when the reply arrives); `Worker received quit` ends it.
-//!
-//! `--bench` measures instead how long one small message takes to go there and back: over
-//! ipc-channel, over an OS pipe, and between two threads over a crossbeam channel, each
-//! free to use every CPU and then pinned to one. Add `--json` for `scripts/bench`.
+//! What to look for: two different pids on the first line. Every line says who printed it:
+//! `child:  Worker received command N` (the worker, when the command arrives) comes before
+//! `parent: Worker accepted command N` (the parent, when the reply arrives); `child:  Worker
+//! received quit` ends it. Python prints the same lines, without the labels. How long a
+//! round trip takes is `pipe_latency`'s question.
 
 use std::fmt;
 use std::process::ExitCode;
@@ -26,7 +22,6 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use common::measure::fmt_duration;
 use common::process::{self, Child, ProcessError};
-use pipes::latency;
 use serde::{Deserialize, Serialize};
 
 /// Parent and child process exchange commands and replies over an ipc-channel pair.
@@ -39,23 +34,8 @@ struct Args {
     /// The worker's pause after each reply, in milliseconds (the original sleeps 1000).
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(0..=2000))]
     delay_ms: u64,
-    /// Measure round-trip latency (ipc-channel, OS pipe, threads) instead of the dialogue.
-    #[arg(long)]
-    bench: bool,
-    /// With --bench: round trips timed per transport.
-    #[arg(
-        long,
-        default_value_t = 10_000,
-        requires = "bench",
-        value_parser = clap::value_parser!(u64).range(1..=1_000_000)
-    )]
-    round_trips: u64,
-    /// With --bench: print the rows as JSON lines, nothing else.
-    #[arg(long, requires = "bench")]
-    json: bool,
 }
 
-// ANCHOR: messages
 /// What the parent sends to the worker.
 #[derive(Debug, Serialize, Deserialize)]
 enum Request {
@@ -79,7 +59,6 @@ impl fmt::Display for Request {
         }
     }
 }
-// ANCHOR_END: messages
 
 /// The hidden role under which this program runs as the worker.
 const WORKER: &str = "worker";
@@ -92,7 +71,7 @@ fn worker() -> Result<(), ProcessError> {
         return Ok(()); // the parent went away before it started us
     };
     while let Ok(request) = parent.rx.recv() {
-        println!("{name} received {request}");
+        println!("child:  {name} received {request}");
         if let Request::Quit = request {
             return Ok(());
         }
@@ -110,7 +89,7 @@ fn worker() -> Result<(), ProcessError> {
 fn dialogue(args: &Args) -> Result<(), ProcessError> {
     let mut worker = Child::<Request, String>::spawn(WORKER)?;
     println!(
-        "parent pid {}, worker pid {} (an ipc-channel pair between them)",
+        "parent: pid {}, worker child pid {} (an ipc-channel pair between us)",
         std::process::id(),
         worker.pid()
     );
@@ -120,7 +99,7 @@ fn dialogue(args: &Args) -> Result<(), ProcessError> {
     })?;
     for i in 0..args.commands {
         worker.send(Request::Command(i))?;
-        println!("{}", worker.recv()?);
+        println!("parent: {}", worker.recv()?); // the child's reply, printed here
     }
     worker.send(Request::Quit)?;
     worker.join()?; // like `p.join()`: wait for the worker process to exit
@@ -129,48 +108,17 @@ fn dialogue(args: &Args) -> Result<(), ProcessError> {
 // ANCHOR_END: parent
 
 fn main() -> ExitCode {
-    // A child process runs its role and nothing else: no flags to parse, no dialogue.
-    if let Some(role) = process::child_role() {
-        if role != WORKER {
-            // The echoes of `--bench`.
-            return latency::serve_echo(&role).unwrap_or(ExitCode::FAILURE);
-        }
-        return common::exit_code("worker", worker());
+    if let Some(exit) = process::run_child([process::role(WORKER, worker)]) {
+        return exit;
     }
     let args = Args::parse();
-    if args.bench {
-        return bench(&args);
-    }
     let started = Instant::now();
-    match dialogue(&args) {
-        Ok(()) => {
-            println!(
-                "{} commands answered in {}; the worker has exited",
-                args.commands,
-                fmt_duration(started.elapsed())
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn bench(args: &Args) -> ExitCode {
-    common::warn_if_debug!();
-    if !args.json {
+    let result = dialogue(&args).map(|()| {
+        let took = fmt_duration(started.elapsed());
         println!(
-            "{} round trips of one small message per transport; µs columns are one round trip:",
-            args.round_trips
+            "parent: {} commands answered in {took}; the worker has exited",
+            args.commands
         );
-    }
-    let report = latency::bench(args.round_trips);
-    report.print(args.json);
-    if report.all_ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    });
+    common::exit_code("pipe_worker", result)
 }

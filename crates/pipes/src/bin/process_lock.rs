@@ -1,21 +1,20 @@
-//! A lock that works across processes: child processes take turns at the shared terminal.
+//! a file lock works across processes: the children's lines never interleave
 //!
 //! The parent starts one printer process per item (`tango`, `foxtrot`, `10`, as in the
-//! Python original). Every printer writes one line to the stdout it inherited, slowly, a
-//! letter at a time, while it holds an exclusive lock on a file the parent chose for them.
-//! A `Mutex` could not do this: each child has its own memory, so each would lock its own
-//! copy. The file lock lives in the kernel, where all the processes meet.
+//! Python course notebook). Each writes one line to the stdout it inherited, a letter at a
+//! time, while it holds an exclusive lock on a file the parent chose. A `Mutex` could not
+//! do this: each child would lock its own copy. The file lock lives in the kernel.
 //!
 //!     cargo run -p pipes --bin process_lock
 //!     cargo run -p pipes --bin process_lock -- --no-lock
 //!     cargo run -p pipes --bin process_lock -- --children 8 --pause-ms 10
 //!
-//! What to look for: with the lock, every `Process-N says: …` line is whole (the order of
-//! the lines may change from run to run, as in Python). With `--no-lock` the letters of
-//! different processes mix within a line. The last line is the parent's own check: the
-//! children report when they started and stopped writing, and the parent says how many
-//! of them were writing at the same moment.
+//! What to look for: with the lock, every `Process-N says: …` line is whole (their order
+//! changes from run to run, as in Python); with `--no-lock` the letters mix. The last line
+//! is the parent's check: how many children were writing at the same moment, from the
+//! times they reported.
 
+use std::error::Error;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -41,13 +40,12 @@ struct Args {
     no_lock: bool,
 }
 
-/// The seed's items. Python printed a mix of strings and a number; here they are all text.
+/// The Python original's items, a mix of strings and a number there; all text here.
 const ITEMS: [&str; 3] = ["tango", "foxtrot", "10"];
 
 /// The hidden role of a printer process.
 const PRINTER: &str = "printer";
 
-// ANCHOR: messages
 /// What the parent tells each printer.
 #[derive(Debug, Serialize, Deserialize)]
 struct Job {
@@ -58,11 +56,10 @@ struct Job {
     lock_file: Option<PathBuf>,
     pause_ms: u64,
 }
-// ANCHOR_END: messages
 
 // ANCHOR: printer
 /// The printer's part, Python's `printer(item, lock)`: take the lock, print, release.
-fn printer() -> Result<(), ProcessError> {
+fn printer() -> Result<(), Box<dyn Error>> {
     let parent = process::connect_to_parent::<Job, Window>()?;
     let Ok(job) = parent.rx.recv() else {
         return Ok(()); // the parent is gone: nothing to print
@@ -81,18 +78,12 @@ fn printer() -> Result<(), ProcessError> {
     let first_ns = now_ns();
     let pause = Duration::from_millis(job.pause_ms);
     lock::say_slowly(&mut std::io::stdout(), &job.name, &job.item, pause)?;
-    let window = Window {
-        first_ns,
-        last_ns: now_ns(),
-    };
-    parent
-        .tx
-        .send(window)
-        .map_err(|e| ProcessError::Ipc(e.to_string()))
+    let last_ns = now_ns();
+    parent.tx.send(Window { first_ns, last_ns })?;
+    Ok(())
 }
 // ANCHOR_END: printer
 
-// ANCHOR: parent
 fn run(args: &Args) -> Result<(), ProcessError> {
     // The parent makes the lock: a file in a fresh temporary directory (removed when `dir`
     // is dropped, after every child has ended).
@@ -104,20 +95,16 @@ fn run(args: &Args) -> Result<(), ProcessError> {
         .cycle()
         .take(args.children as usize)
         .collect();
-    if args.no_lock {
-        println!(
-            "{} processes print [{}] with no lock",
-            items.len(),
-            items.join(", ")
-        );
+    let how = if args.no_lock {
+        " with no lock".to_string()
     } else {
-        println!(
-            "{} processes print [{}], each holding the lock file {}",
-            items.len(),
-            items.join(", "),
-            lock_file.display()
-        );
-    }
+        format!(", each holding the lock file {}", lock_file.display())
+    };
+    println!(
+        "{} processes print [{}]{how}",
+        items.len(),
+        items.join(", ")
+    );
 
     // Start every printer first and hand out the jobs after, so that they all reach for
     // the lock at about the same moment.
@@ -141,7 +128,6 @@ fn run(args: &Args) -> Result<(), ProcessError> {
     report(&windows, args.no_lock);
     Ok(())
 }
-// ANCHOR_END: parent
 
 /// The parent's own check, from the times the printers reported.
 fn report(windows: &[Window], no_lock: bool) {
@@ -156,10 +142,9 @@ fn report(windows: &[Window], no_lock: bool) {
 }
 
 fn main() -> ExitCode {
-    // A printer process runs its part and stops, before any flag is parsed.
-    if process::child_role().as_deref() == Some(PRINTER) {
-        return common::exit_code("printer process", printer());
+    if let Some(exit) = process::run_child([process::role(PRINTER, printer)]) {
+        return exit;
     }
     let args = Args::parse();
-    common::exit_code("error", run(&args))
+    common::exit_code("process_lock", run(&args))
 }

@@ -1,6 +1,7 @@
-//! A list of mixed values, `[42, None, 'hello']`, goes to a child process and comes back.
+//! a typed value [42, None, 'hello'] crosses the process boundary by serde; an Rc or a closure does not compile
 //!
-//! The list is a `Vec<Value>`: `Value` is an enum with a number, a "nothing" and a string
+//! The list of mixed values of the Python course notebook goes to a child process and comes
+//! back. The list is a `Vec<Value>`: `Value` is an enum with a number, a "nothing" and a string
 //! variant, and it derives serde's `Serialize` and `Deserialize`. That is all ipc-channel
 //! needs: the parent's list becomes bytes, the child builds its own list from them, and
 //! the same happens on the way back. Values that cannot become bytes (an `Rc`, a closure)
@@ -10,9 +11,10 @@
 //!     cargo run -p pipes --bin send_objects -- --number 7 --text "it's typed"
 //!
 //! What to look for: the child (another pid) prints the very list the parent sent, the
-//! list that comes back is equal to it, and the last line is what Python prints for
+//! list that comes back is equal to it, and then comes what Python prints for
 //! `print(parent_conn.recv())`.
 
+use std::error::Error;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -49,25 +51,20 @@ fn round_trip(list: Vec<Value>) -> Result<Vec<Value>, ProcessError> {
 // ANCHOR_END: round_trip
 
 fn main() -> ExitCode {
-    if process::child_role().as_deref() == Some(objects::ECHO) {
-        return common::exit_code("child", objects::echo_in_child());
+    if let Some(exit) = process::run_child([process::role(objects::ECHO, objects::echo_in_child)]) {
+        return exit;
     }
     let args = Args::parse();
+    common::exit_code("send_objects", run(&args))
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let list = objects::mixed_list(args.number, &args.text);
-    let back = match round_trip(list.clone()) {
-        Ok(back) => back,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    // What the Python original prints.
-    println!("{}", python_list(&back));
-    if back == list {
-        println!("equal to what was sent: a copy, rebuilt from bytes in each process");
-        ExitCode::SUCCESS
-    } else {
-        eprintln!("error: the list came back changed");
-        ExitCode::FAILURE
+    let back = round_trip(list.clone())?;
+    println!("{}", python_list(&back)); // what the Python original prints
+    if back != list {
+        return Err("the list came back changed".into());
     }
+    println!("equal to what was sent: a copy, rebuilt from bytes in each process");
+    Ok(())
 }

@@ -1,30 +1,24 @@
-//! What a process costs compared with a thread: start 100 of each, wait for them all, and
-//! divide.
+//! spawning and joining 100 processes vs 100 threads: the cost of one of each, and the ratio
 //!
-//! A thread is a new stack and a kernel task inside our process: the memory, the open
-//! files and the loaded program are already there. A process needs its own copy of all of
-//! that: the kernel duplicates the parent (`fork`), replaces it with the program (`exec`),
-//! the program is loaded and its runtime starts, and at the end the parent collects its
-//! exit status. Three variants, each checked:
-//!
-//! - **threads**: each thread returns its index, and `join` must hand back that index;
-//! - **processes**: this program re-executed in a role that exits at once, with status 0;
-//! - **processes + ipc handshake**: `common::process::Child::spawn`, which also connects a
-//!   channel pair; each child must echo its index back before it is joined.
-//!
-//! Run it optimised (a debug build says so, and its figures mislead):
+//! A thread is a new stack and a kernel task inside our process. A process needs its own
+//! copy of everything: `fork`, `exec`, loading the program, starting its runtime, and at
+//! the end the parent collects its exit status. Three variants, each checked: threads that
+//! return their index, processes (this program again) that exit at once with status 0, and
+//! processes with an ipc-channel pair that echo their index back.
 //!
 //!     cargo run --release -p pipes --bin spawn_cost
-//!     cargo run --release -p pipes --bin spawn_cost -- --count 500 --json
+//!     cargo run --release -p pipes --bin spawn_cost -- --count 300 --json
 //!
 //! What to look for: the `per_unit_us` column, and the last line, `a process costs N× a
 //! thread here` (at least ten times, on any machine we know of).
 
+use std::error::Error;
 use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
 use clap::Parser;
+use common::compare::{Comparison, Run};
 use common::measure::{fmt_duration, time};
 use common::process::{self, Child, ProcessError};
 use common::report::Report;
@@ -38,28 +32,27 @@ struct Args {
     /// 1024 open files.)
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=400))]
     count: u32,
+    /// Runs of each variant, in turns; the fastest counts
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=20))]
+    runs: u16,
     /// Print the rows as JSON lines, nothing else.
     #[arg(long)]
     json: bool,
 }
 
-/// The role of a child that exits as soon as it starts.
+/// The role of a child that exits as soon as it starts: what we time is starting and ending.
 const EXIT_AT_ONCE: &str = "exit-at-once";
 /// The role of a child that sends back the number it is given, then exits.
 const ECHO_INDEX: &str = "echo-index";
 
-// ANCHOR: threads
 /// Starts `count` threads, each returning its index, and joins them. `true` if every
 /// thread returned its own index.
 fn threads(count: u32) -> bool {
     let handles: Vec<_> = (0..count).map(|i| thread::spawn(move || i)).collect();
-    let mut all_ok = true;
-    for (i, handle) in (0..count).zip(handles) {
-        all_ok &= handle.join().ok() == Some(i);
-    }
-    all_ok
+    (0..count)
+        .zip(handles)
+        .all(|(i, handle)| handle.join().ok() == Some(i))
 }
-// ANCHOR_END: threads
 
 // ANCHOR: processes
 /// Starts `count` copies of this program that exit at once, and waits for them all.
@@ -77,7 +70,6 @@ fn processes(count: u32) -> Result<bool, ProcessError> {
 }
 // ANCHOR_END: processes
 
-// ANCHOR: handshake
 /// Starts `count` children with a channel pair each, has each echo its index, joins them.
 fn processes_with_handshake(count: u32) -> Result<bool, ProcessError> {
     let mut children = Vec::new();
@@ -94,7 +86,6 @@ fn processes_with_handshake(count: u32) -> Result<bool, ProcessError> {
     }
     Ok(all_ok)
 }
-// ANCHOR_END: handshake
 
 /// The child's part in the handshake variant: echo one number, then exit.
 fn echo_index() -> Result<(), ProcessError> {
@@ -106,70 +97,63 @@ fn echo_index() -> Result<(), ProcessError> {
 }
 
 fn main() -> ExitCode {
-    match process::child_role().as_deref() {
-        // Does nothing at all: what we time is starting and ending a process.
-        Some(EXIT_AT_ONCE) => return ExitCode::SUCCESS,
-        Some(ECHO_INDEX) => {
-            return common::exit_code("echo", echo_index());
-        }
-        Some(_) | None => {}
+    if let Some(exit) = process::run_child([
+        process::role(EXIT_AT_ONCE, || Ok::<(), ProcessError>(())),
+        process::role(ECHO_INDEX, echo_index),
+    ]) {
+        return exit;
     }
     let args = Args::parse();
+    common::exit_code("spawn_cost", run(&args))
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     common::warn_if_debug!();
     let count = args.count;
-    if !args.json {
-        println!(
+    let mut report = Report::new("spawn_cost").json(args.json);
+    let fastest = Comparison::new("spawn + join")
+        .title(format!(
             "starting and joining {count} threads, then {count} processes, \
              then {count} processes with a channel pair each"
-        );
-    }
+        ))
+        .rounds(args.runs.into())
+        .expect(true)
+        .variant_run("threads", count as usize, || {
+            per_unit(count, || Ok(threads(count)))
+        })
+        .variant_run("processes", count as usize, || {
+            per_unit(count, || processes(count))
+        })
+        .variant_run("processes + ipc handshake", count as usize, || {
+            per_unit(count, || processes_with_handshake(count))
+        })
+        .run(&mut report)?;
+    let [thread, process, handshake] = [0, 1, 2].map(|i| fastest[i].took);
+    report.note(format!(
+        "one thread: {}, one process: {}, one process with a channel: {}",
+        fmt_duration(thread / count),
+        fmt_duration(process / count),
+        fmt_duration(handshake / count),
+    ));
+    let ratio = |took: Duration| took.as_secs_f64() / thread.as_secs_f64();
+    report.note(format!(
+        "a process costs {:.0}× a thread here ({:.0}× with the ipc handshake)",
+        ratio(process),
+        ratio(handshake)
+    ));
+    report.finish()?;
+    Ok(())
+}
 
-    // One untimed round of each first: the first thread or process a program starts pays
-    // for one-off set-up (loading code, growing the heap) that is no part of the unit cost.
-    let warmed_up = threads(2)
-        && matches!(processes(2), Ok(true))
-        && matches!(processes_with_handshake(2), Ok(true));
-    if !warmed_up {
-        eprintln!("warning: the warm-up round failed; the timed rounds will say why");
-    }
-
-    let workload = "spawn + join";
-    let mut report = Report::new("spawn_cost");
-    let (threads_ok, threads_took) = time(|| threads(count));
-    let (processes_ok, processes_took) = time(|| processes(count));
-    let (handshake_ok, handshake_took) = time(|| processes_with_handshake(count));
-    let rows = [
-        ("threads", Ok(threads_ok), threads_took),
-        ("processes", processes_ok, processes_took),
-        ("processes + ipc handshake", handshake_ok, handshake_took),
-    ];
-    for (variant, ok, took) in rows {
-        let ok = ok.unwrap_or_else(|e| {
-            eprintln!("{variant}: {e}");
-            false
-        });
-        report
-            .add(workload, variant, count as usize, took.as_secs_f64(), ok)
-            .extra("per_unit_us", took.as_secs_f64() * 1e6 / f64::from(count));
-    }
-    report.print(args.json);
-    if !args.json {
-        let ratio = |took: Duration| took.as_secs_f64() / threads_took.as_secs_f64();
-        println!(
-            "one thread: {}, one process: {}, one process with a channel: {}",
-            fmt_duration(threads_took / count),
-            fmt_duration(processes_took / count),
-            fmt_duration(handshake_took / count),
-        );
-        println!(
-            "a process costs {:.0}× a thread here ({:.0}× with the ipc handshake)",
-            ratio(processes_took),
-            ratio(handshake_took)
-        );
-    }
-    if report.all_ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+/// One run of a variant, timed here so that its row can carry the time of one unit. Its
+/// answer: every unit did its part.
+fn per_unit(
+    count: u32,
+    spawn_and_join: impl FnOnce() -> Result<bool, ProcessError>,
+) -> Result<Run<bool>, Box<dyn Error>> {
+    let (all_ok, took) = time(spawn_and_join);
+    let per_unit_us = took.as_secs_f64() * 1e6 / f64::from(count);
+    Ok(Run::new(all_ok?)
+        .took(took)
+        .extra("per_unit_us", per_unit_us))
 }
