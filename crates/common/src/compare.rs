@@ -137,6 +137,7 @@ pub struct Comparison<'a, A> {
     rounds: usize,
     expected: Option<A>,
     agree: Agree<'a, A>,
+    workers_are: String,
     variants: Vec<Variant<'a, A>>,
 }
 
@@ -149,6 +150,7 @@ impl<'a, A: PartialEq + Clone + 'a> Comparison<'a, A> {
             rounds: 3,
             expected: None,
             agree: Box::new(|a, b| a == b),
+            workers_are: "worker(s)".to_string(),
             variants: Vec::new(),
         }
     }
@@ -174,6 +176,12 @@ impl<'a, A: PartialEq + Clone + 'a> Comparison<'a, A> {
     /// When two answers count as the same, if not `==` (floating point, say).
     pub fn agree(mut self, agree: impl Fn(&A, &A) -> bool + 'a) -> Self {
         self.agree = Box::new(agree);
+        self
+    }
+
+    /// What the transcript calls the workers, if not `worker(s)`: `"producer(s)"`.
+    pub fn workers_are(mut self, what: &str) -> Self {
+        self.workers_are = what.to_string();
         self
     }
 
@@ -235,6 +243,11 @@ impl<'a, A: PartialEq + Clone + 'a> Comparison<'a, A> {
             }
         }
         let fastest: Vec<Fastest<A>> = kept.into_iter().flatten().collect();
+        let width = fastest
+            .iter()
+            .map(|v| v.name.chars().count())
+            .max()
+            .unwrap_or(0);
         for variant in &fastest {
             let seconds = variant.took.as_secs_f64();
             let row = report.add(
@@ -254,8 +267,8 @@ impl<'a, A: PartialEq + Clone + 'a> Comparison<'a, A> {
                     "WRONG ANSWERS ✗"
                 };
                 println!(
-                    "  {:<14} {:>2} worker(s)  Duration {seconds:.3} seconds  {check}",
-                    variant.name, variant.workers
+                    "  {:<width$}  {:>2} {}  Duration {seconds:.3} seconds  {check}",
+                    variant.name, variant.workers, self.workers_are
                 );
             }
         }

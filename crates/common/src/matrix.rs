@@ -210,7 +210,6 @@ pub fn mul_ikj(a: &Matrix, b: &Matrix) -> Matrix {
 ///
 /// If `a.cols() != b.rows()`, if `i` is not a row of `a`, or if `c_row` is not
 /// `b.cols()` long.
-// ANCHOR: row
 pub fn mul_row_into(a: &Matrix, b: &Matrix, i: usize, c_row: &mut [f64]) {
     assert_can_multiply(a, b);
     assert!(
@@ -230,7 +229,6 @@ pub fn mul_row_into(a: &Matrix, b: &Matrix, i: usize, c_row: &mut [f64]) {
         }
     }
 }
-// ANCHOR_END: row
 
 /// `a · b` computed tile by tile ("cache blocking"): the output is cut into bands of
 /// `block` rows, and each band is built from `block`×`block` tiles of `a` and `b`.
@@ -242,7 +240,6 @@ pub fn mul_row_into(a: &Matrix, b: &Matrix, i: usize, c_row: &mut [f64]) {
 /// # Panics
 ///
 /// If `a.cols() != b.rows()` or `block` is 0.
-// ANCHOR: blocked
 pub fn mul_blocked(a: &Matrix, b: &Matrix, block: usize) -> Matrix {
     let (mut c, block) = prepare_blocked(a, b, block);
     if c.data.is_empty() {
@@ -254,7 +251,6 @@ pub fn mul_blocked(a: &Matrix, b: &Matrix, block: usize) -> Matrix {
     }
     c
 }
-// ANCHOR_END: blocked
 
 /// [`mul_blocked`] on every core: the bands of output rows are independent (each writes
 /// its own rows of `c` and only reads `a` and `b`), so rayon hands them to its threads.
@@ -324,7 +320,6 @@ fn mul_band(a: &Matrix, b: &Matrix, first_row: usize, c_band: &mut [f64], block:
 /// # Panics
 ///
 /// If `a.cols() != b.rows()`.
-// ANCHOR: gemm
 pub fn mul_gemm(a: &Matrix, b: &Matrix) -> Matrix {
     assert_can_multiply(a, b);
     let (m, k, n) = (a.rows, a.cols, b.cols);
@@ -362,7 +357,6 @@ pub fn mul_gemm(a: &Matrix, b: &Matrix) -> Matrix {
     }
     c
 }
-// ANCHOR_END: gemm
 
 /// `m · m · m`, each multiplication done by `product`: the Python `compute_cubic`, the
 /// job its threads share.
