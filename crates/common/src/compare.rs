@@ -394,6 +394,6 @@ mod tests {
         assert_eq!(round_sig(0.012_345_6), 0.012_35);
         assert_eq!(round_sig(1234.56), 1235.0);
         assert_eq!(round_sig(0.0), 0.0);
-        assert_eq!(round_sig(-2.718_28), -2.718);
+        assert_eq!(round_sig(-1.234_56), -1.235);
     }
 }

@@ -224,6 +224,19 @@ pub fn is_alive(pid: u32) -> bool {
     }
 }
 
+/// Sends SIGKILL to process `pid`: no chance to clean up, as when a machine loses power
+/// under it. `Err` says why the kernel refused.
+pub fn kill(pid: u32) -> Result<(), String> {
+    let pid = libc::pid_t::try_from(pid).map_err(|_| format!("no such pid {pid}"))?;
+    // Safety: kill(2) only sends a signal; it touches none of this process's memory.
+    let rc = unsafe { libc::kill(pid, libc::SIGKILL) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(format!("kill({pid}): {}", std::io::Error::last_os_error()))
+    }
+}
+
 /// The pids of the children of process `pid`, gathered from each of its threads'
 /// `/proc/<pid>/task/<tid>/children` lists (Linux only; empty if `pid` is gone).
 pub fn children_of(pid: u32) -> Vec<u32> {
@@ -305,6 +318,18 @@ mod tests {
             (ran.code(), ran.stdout.as_str(), ran.stderr.as_str()),
             (Some(4), "out\n", "err\n")
         );
+    }
+
+    #[test]
+    fn kill_ends_a_process_and_names_a_missing_one() {
+        let mut child = Command::new("sleep").arg("30").spawn().unwrap();
+        kill(child.id()).unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&status),
+            Some(9)
+        );
+        assert!(kill(u32::MAX).is_err());
     }
 
     #[test]

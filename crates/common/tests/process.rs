@@ -149,7 +149,7 @@ fn early_exit() -> Result<(), String> {
 
 fn killed_child() -> Result<(), String> {
     let mut child = Child::<Request, Response>::spawn("worker").map_err(|e| e.to_string())?;
-    kill(child.pid())?;
+    testing::kill(child.pid())?;
     match child.recv_timeout(Duration::from_secs(5)) {
         Err(ProcessError::Crashed { status, .. }) => check(
             process::describe(status).contains("SIGKILL"),
@@ -177,7 +177,7 @@ fn dies_with_parent() -> Result<(), String> {
     let killed_at = Instant::now();
     while testing::is_alive(grandchild) {
         if killed_at.elapsed() > Duration::from_secs(1) {
-            let _ = kill(grandchild);
+            let _ = testing::kill(grandchild);
             return Err(format!(
                 "grandchild {grandchild} outlived its parent by 1 s"
             ));
@@ -185,10 +185,4 @@ fn dies_with_parent() -> Result<(), String> {
         std::thread::sleep(Duration::from_millis(10));
     }
     Ok(())
-}
-
-fn kill(pid: u32) -> Result<(), String> {
-    // Safety: sending a signal to a pid is a plain system call.
-    let rc = unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-    check(rc == 0, format!("kill({pid}) failed"))
 }

@@ -275,7 +275,7 @@ fn killed_mid_job() -> Result<(), String> {
     // the process running it, while this thread is busy collecting results.
     let killer = thread::spawn(move || -> Result<u32, String> {
         let pid = read_pid_when_written(&started)?;
-        kill(pid)?;
+        testing::kill(pid)?;
         Ok(pid)
     });
     let results = one_per_job(pool.run(jobs).collect(), 9)?;
@@ -330,7 +330,7 @@ fn killed_mid_job() -> Result<(), String> {
 fn idle_death_loses_no_job() -> Result<(), String> {
     let mut pool = start(2)?;
     let dead = pool.pids()[0];
-    kill(dead)?;
+    testing::kill(dead)?;
     wait_until_gone(dead)?;
     let results = one_per_job(pool.run((0..4).map(Job::Double)).collect(), 4)?;
     for result in &results {
@@ -431,10 +431,4 @@ fn wait_until_gone(pid: u32) -> Result<(), String> {
         thread::sleep(Duration::from_millis(1));
     }
     Ok(())
-}
-
-fn kill(pid: u32) -> Result<(), String> {
-    // Safety: sending a signal to a pid is a plain system call.
-    let rc = unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-    check(rc == 0, format!("kill({pid}) failed"))
 }
