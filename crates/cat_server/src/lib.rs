@@ -101,6 +101,27 @@ impl Default for Config {
     }
 }
 
+impl Config {
+    /// The default configuration, every answer waiting `delay`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let config = cat_server::Config::delayed(Duration::from_millis(50)).pages(20);
+    /// assert_eq!((config.delay.as_millis(), config.pages, config.port), (50, 20, 0));
+    /// ```
+    pub fn delayed(delay: Duration) -> Config {
+        Config {
+            delay,
+            ..Config::default()
+        }
+    }
+
+    /// This configuration with `pages` pages (and that many URLs in the site list).
+    pub fn pages(self, pages: usize) -> Config {
+        Config { pages, ..self }
+    }
+}
+
 /// A snapshot of what the server has seen, by kind of request.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counters {
@@ -188,6 +209,13 @@ impl CatServer {
             app,
             thread: Some(thread),
         })
+    }
+
+    /// Starts a server if `wanted`, and otherwise returns `None`: how a program that
+    /// downloads from the cat server unless `--url` names real sites starts it,
+    /// `CatServer::start_if(args.url.is_empty(), config)?`.
+    pub fn start_if(wanted: bool, config: Config) -> io::Result<Option<CatServer>> {
+        wanted.then(|| CatServer::start(config)).transpose()
     }
 
     /// The address the server listens on.

@@ -1,23 +1,18 @@
-//! The cat server as a program: cat pictures, HTML pages and a site list on 127.0.0.1,
-//! with an injected delay and failures on demand, until Ctrl-C.
-//!
-//! Run it in one terminal:
+//! the course's offline internet: cat pictures and pages on 127.0.0.1, with injected latency and failures
 //!
 //!     cargo run -p cat_server -- --port 8000 --delay-ms 100
 //!
-//! It prints `cat server listening on http://127.0.0.1:8000` and its routes. In another
-//! terminal:
+//! It prints `cat server listening on http://127.0.0.1:8000` and its routes (without
+//! `--port`, it listens on a free port the system picks). In another terminal:
 //!
 //!     curl http://127.0.0.1:8000/pages/1                 # a page titled "Cat page 1"
 //!     curl -o cat.jpg http://127.0.0.1:8000/cats/3.jpg   # a picture
 //!     curl http://127.0.0.1:8000/sites                   # 160 URLs to download
 //!     curl -i http://127.0.0.1:8000/status/500           # a failure on demand
 //!     curl -m 1 http://127.0.0.1:8000/slow               # times out after 1 s
-//!     curl http://127.0.0.1:8000/drop                    # "Empty reply from server"
 //!     curl "http://127.0.0.1:8000/pages/2?delay_ms=2000" # this one request waits 2 s
 //!
-//! Without `--port` the system picks a free port, printed on the first line. Ctrl-C stops
-//! the server gracefully and prints what it served; `--seconds N` stops it by itself.
+//! Ctrl-C stops it and prints what it served; `--seconds N` stops it by itself.
 
 use std::process::ExitCode;
 use std::time::Duration;

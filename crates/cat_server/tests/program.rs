@@ -6,6 +6,8 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::testing;
+
 const PROGRAM: &str = env!("CARGO_BIN_EXE_cat_server");
 
 /// Invalid flag values are rejected with exit code 2, before anything starts.
@@ -19,9 +21,9 @@ fn bad_values_exit_with_code_2() {
         &["--seconds", "0"],
         &["--no-such-flag"],
     ] {
-        let output = Command::new(PROGRAM).args(args).output().unwrap();
-        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
-        assert!(!output.stderr.is_empty(), "{args:?}: no explanation");
+        let ran = testing::run(PROGRAM, args);
+        assert_eq!(ran.code(), Some(2), "{args:?}: {ran:?}");
+        assert!(!ran.stderr.is_empty(), "{args:?}: no explanation");
     }
 }
 
@@ -80,22 +82,11 @@ fn serves_until_ctrl_c() {
 /// and still prints its summary.
 #[test]
 fn seconds_stops_it_by_itself() {
-    let mut server = Server(
-        Command::new(PROGRAM)
-            .args(["--seconds", "1"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let child = &mut server.0;
-    let lines = read_lines_in_background(child);
-    let exit = wait_with_limit(child, Duration::from_secs(20));
-    assert!(exit.success(), "{exit:?}");
-    let lines: Vec<String> = lines.iter().collect();
+    let (code, stdout) = testing::run_within(PROGRAM, &["--seconds", "1"], Duration::from_secs(20));
+    assert_eq!(code, Some(0), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
     assert!(
-        lines
-            .iter()
-            .any(|line| line == "serving for 1 s; press Ctrl-C to stop sooner"),
+        lines.contains(&"serving for 1 s; press Ctrl-C to stop sooner"),
         "{lines:?}"
     );
     assert!(

@@ -13,13 +13,13 @@
 //!
 //! # One client per thread
 //!
-//! The seeds give each worker thread its own `requests.Session`, kept in a
-//! `threading.local()`, because a `Session` is not safe to share between threads. A
-//! reqwest [`Client`] *is* safe to share: it is `Send + Sync`, and cloning it is cheap
-//! (an `Arc` inside). So in Rust one client for the whole program would be fine, and
-//! would even be a little cheaper: a blocking `Client` owns a pool of open connections
-//! **and** a background thread that runs its I/O. We keep one per thread with
-//! [`thread_local!`] anyway, to mirror the seed line by line, and because it makes the
+//! The Python course notebook and the Real Python notes give each worker thread its own
+//! `requests.Session`, kept in a `threading.local()`, because a `Session` is not safe to
+//! share between threads. A reqwest [`Client`] *is* safe to share: it is `Send + Sync`,
+//! and cloning it is cheap (an `Arc` inside). So in Rust one client for the whole program
+//! would be fine, and would even be a little cheaper: a blocking `Client` owns a pool of
+//! open connections **and** a background thread that runs its I/O. We keep one per thread with
+//! [`thread_local!`] anyway, to mirror the Python line by line, and because it makes the
 //! lesson visible: [`clients_built`] counts them, and a pool of 30 threads builds 30.
 //! `download` times both: 30 threads sharing one client ([`new_client`] and
 //! [`fetch_with`]) finish a little sooner than 30 threads with a client each.
@@ -110,7 +110,6 @@ impl fmt::Display for FetchError {
 
 impl std::error::Error for FetchError {}
 
-// ANCHOR: fetch
 /// Downloads `url` with this thread's client and returns the body. A status other than
 /// 2xx is an error, as with `requests`' `raise_for_status()`.
 pub fn fetch(url: &str) -> Result<Vec<u8>, FetchError> {
@@ -137,7 +136,6 @@ pub fn fetch_with(client: &Client, url: &str, limit: Duration) -> Result<Vec<u8>
     let body = response.bytes().map_err(|error| classify(error, limit))?;
     Ok(body.into())
 }
-// ANCHOR_END: fetch
 
 // ANCHOR: classify
 /// Sorts a reqwest error into the kinds a lesson talks about. reqwest answers "was it a
@@ -186,7 +184,6 @@ fn describe(error: &reqwest::Error) -> String {
     }
 }
 
-// ANCHOR: title
 /// Checks a `--url` flag's value: an `http` or `https` URL, the only kinds an HTTP client
 /// can download.
 ///
@@ -212,7 +209,7 @@ pub fn parse_url(text: &str) -> Result<String, String> {
 ///
 /// A few lines of string searching, not an HTML parser: it finds the first `<title>` tag
 /// (in any case, with or without attributes) and the `</title>` after it. That is all the
-/// seeds' `BeautifulSoup(...).select('title')[0]` is used for.
+/// notebook's `BeautifulSoup(...).select('title')[0]` is used for.
 pub fn title_of(html: &str) -> Option<String> {
     // Search a lower-case copy: ASCII lower-casing keeps every byte where it was, so the
     // positions found in `lower` are valid in `html`.
@@ -235,7 +232,6 @@ pub fn title_of(html: &str) -> Option<String> {
     let text = decode_entities(&text);
     (!text.is_empty()).then_some(text)
 }
-// ANCHOR_END: title
 
 /// Decodes `&lt; &gt; &quot; &#39; &amp;` (`&amp;` last, so `&amp;lt;` stays `&lt;`).
 fn decode_entities(text: &str) -> String {

@@ -1,36 +1,15 @@
 //! `fetch_titles`: every page's title is printed exactly once, by one of the worker
-//! threads, and it is the right title.
+//! threads, and it is the right title; each fetch is framed by the Python notebook's
+//! `Starting thread :` and `Finished thread :` lines, and `Execution time =` ends the run.
 //!
 //!     cargo test -p pools --test fetch_titles
 
 use std::collections::BTreeMap;
-use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
 
 use cat_server::{CatServer, Config};
+use common::testing::{self, Ran};
 
-/// Runs `fetch_titles`; a run that has not ended within a minute fails the test and is
-/// killed instead of hanging it.
-fn fetch_titles(args: &[&str]) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_fetch_titles"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start fetch_titles");
-    let pid = child.id().to_string();
-    let (done, finished) = mpsc::channel();
-    thread::spawn(move || done.send(child.wait_with_output()));
-    match finished.recv_timeout(Duration::from_secs(60)) {
-        Ok(output) => output.expect("wait for fetch_titles"),
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid]).status();
-            panic!("fetch_titles {args:?} did not finish within 60 s");
-        }
-    }
-}
+const BIN: &str = env!("CARGO_BIN_EXE_fetch_titles");
 
 /// One `Thread-2: http://127.0.0.1:PORT/pages/7 -> "Cat page 7"` line, taken apart.
 #[derive(Debug)]
@@ -61,13 +40,54 @@ fn page_number(url: &str) -> usize {
     n.parse().expect("a page number")
 }
 
-/// The scenario of the seed: 3 threads, 12 pages, each title printed once and correct.
+/// Checks the notebook's framing: each thread's lines go `Starting thread : Thread-N`, its
+/// title line, `Finished thread : Thread-N`, fetch after fetch (other threads' lines may
+/// come between), `fetches` times in all; then one `Execution time = 0.12345` line.
+fn assert_framed_like_the_notebook(stdout: &str, fetches: usize) {
+    // Per thread, the sequence of what it printed: 'S', 'T' (title) or 'F'.
+    let mut by_thread: BTreeMap<String, String> = BTreeMap::new();
+    for line in stdout.lines() {
+        let (thread, what) = if let Some(name) = line.strip_prefix("Starting thread : ") {
+            (name, 'S')
+        } else if let Some(name) = line.strip_prefix("Finished thread : ") {
+            (name, 'F')
+        } else if let Some((name, _)) = line.split_once(": http") {
+            (name, 'T')
+        } else {
+            continue;
+        };
+        by_thread.entry(thread.to_string()).or_default().push(what);
+    }
+    let mut framed = 0;
+    for (thread, sequence) in &by_thread {
+        assert!(thread.starts_with("Thread-"), "{thread}: {stdout}");
+        assert_eq!(sequence.len() % 3, 0, "{thread}: {sequence}\n{stdout}");
+        assert!(
+            sequence.as_bytes().chunks(3).all(|fetch| fetch == b"STF"),
+            "{thread}: {sequence}\n{stdout}"
+        );
+        framed += sequence.len() / 3;
+    }
+    assert_eq!(framed, fetches, "{stdout}");
+    let times: Vec<&str> = stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("Execution time = "))
+        .collect();
+    assert_eq!(times.len(), 1, "{stdout}");
+    let (whole, decimals) = times[0].split_once('.').expect("a decimal point");
+    assert!(whole.parse::<u64>().is_ok(), "{stdout}");
+    assert_eq!(decimals.len(), 5, "Python's {{0:.5f}}: {stdout}");
+}
+
+/// The scenario of the notebook: 3 threads, 12 pages, each title printed once and correct.
 #[test]
 fn every_page_title_is_printed_exactly_once_and_correct() {
-    let out = fetch_titles(&["--workers", "3", "--pages", "12", "--delay-ms", "10"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    let lines = title_lines(&stdout);
+    let ran = testing::run(
+        BIN,
+        &["--workers", "3", "--pages", "12", "--delay-ms", "10"],
+    );
+    let stdout = &ran.success().stdout;
+    let lines = title_lines(stdout);
     assert_eq!(lines.len(), 12, "{stdout}");
 
     let mut times_printed = BTreeMap::new();
@@ -84,28 +104,29 @@ fn every_page_title_is_printed_exactly_once_and_correct() {
         "{stdout}"
     );
     assert!(stdout.contains("Every URL was taken from the queue exactly once."));
+    assert_framed_like_the_notebook(stdout, 12);
 }
 
 /// The queue is first in, first out: a single worker takes the pages in order.
 #[test]
 fn one_worker_fetches_the_pages_in_queue_order() {
-    let out = fetch_titles(&["--workers", "1", "--pages", "6", "--delay-ms", "0"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    let lines = title_lines(&stdout);
+    let ran = testing::run(BIN, &["--workers", "1", "--pages", "6", "--delay-ms", "0"]);
+    let stdout = &ran.success().stdout;
+    let lines = title_lines(stdout);
     let order: Vec<usize> = lines.iter().map(|line| page_number(&line.url)).collect();
     assert_eq!(order, [1, 2, 3, 4, 5, 6], "{stdout}");
     assert!(lines.iter().all(|line| line.thread == 1));
     assert!(stdout.contains("(Thread-1 took 6)"), "{stdout}");
+    assert_framed_like_the_notebook(stdout, 6);
 }
 
 /// More threads than pages: the idle threads take nothing and still end.
 #[test]
 fn spare_threads_end_when_the_queue_is_closed() {
-    let out = fetch_titles(&["--workers", "8", "--pages", "2", "--delay-ms", "0"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    assert_eq!(title_lines(&stdout).len(), 2, "{stdout}");
+    let ran = testing::run(BIN, &["--workers", "8", "--pages", "2", "--delay-ms", "0"]);
+    let stdout = &ran.success().stdout;
+    assert_eq!(title_lines(stdout).len(), 2, "{stdout}");
+    assert_framed_like_the_notebook(stdout, 2);
 }
 
 /// `--url` fetches the URLs given; a page that fails is reported on its line and in the
@@ -115,9 +136,9 @@ fn fetches_the_urls_given_and_reports_a_failure() {
     let server = CatServer::start(Config::default()).expect("a cat server");
     let good = server.url("/pages/5");
     let missing = server.url("/status/404");
-    let out = fetch_titles(&["--workers", "2", "--url", &good, &missing]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let ran: Ran = testing::run(BIN, &["--workers", "2", "--url", &good, &missing]);
+    let stdout = &ran.stdout;
+    assert_eq!(ran.code(), Some(1), "{stdout}");
     assert!(
         stdout.contains(&format!("{good} -> \"Cat page 5\"")),
         "{stdout}"
@@ -140,8 +161,8 @@ fn bad_flags_exit_with_status_2() {
         &["--url", "nonsense"],
         &["--url", "http://127.0.0.1:1/", "--pages", "3"],
     ] {
-        let out = fetch_titles(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(!out.stderr.is_empty(), "{args:?} explains itself");
+        let ran = testing::run(BIN, args);
+        assert_eq!(ran.code(), Some(2), "{args:?}");
+        assert!(!ran.stderr.is_empty(), "{args:?} explains itself");
     }
 }

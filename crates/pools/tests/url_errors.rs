@@ -3,33 +3,10 @@
 //!
 //!     cargo test -p pools --test url_errors
 
-use std::process::{Command, Output, Stdio};
-use std::sync::mpsc;
-use std::thread;
-use std::time::Duration;
-
 use cat_server::{CatServer, Config};
+use common::testing;
 
-/// Runs `url_errors`; a run that has not ended within a minute fails the test and is
-/// killed instead of hanging it.
-fn url_errors(args: &[&str]) -> Output {
-    let child = Command::new(env!("CARGO_BIN_EXE_url_errors"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start url_errors");
-    let pid = child.id().to_string();
-    let (done, finished) = mpsc::channel();
-    thread::spawn(move || done.send(child.wait_with_output()));
-    match finished.recv_timeout(Duration::from_secs(60)) {
-        Ok(output) => output.expect("wait for url_errors"),
-        Err(_) => {
-            let _ = Command::new("kill").args(["-9", &pid]).status();
-            panic!("url_errors {args:?} did not finish within 60 s");
-        }
-    }
-}
+const BIN: &str = env!("CARGO_BIN_EXE_url_errors");
 
 /// The outcome lines, `'URL' page is N bytes` or `'URL' generated an exception: E`, as
 /// (URL, what follows it), in the order printed.
@@ -56,10 +33,9 @@ fn outcome_of<'a>(outcomes: &'a [(String, String)], suffix: &str) -> &'a str {
 /// The cat server's list: four good URLs load, and each of the four failures is named.
 #[test]
 fn each_failure_is_reported_with_its_kind_and_the_good_urls_load() {
-    let out = url_errors(&["--delay-ms", "10", "--timeout-ms", "300"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    let outcomes = outcomes(&stdout);
+    let ran = testing::run(BIN, &["--delay-ms", "10", "--timeout-ms", "300"]);
+    let stdout = &ran.success().stdout;
+    let outcomes = outcomes(stdout);
     assert_eq!(outcomes.len(), 8, "{stdout}");
 
     for good in ["/pages/1", "/pages/2", "/cats/1.jpg", "/cats/2.jpg"] {
@@ -99,9 +75,9 @@ fn each_failure_is_reported_with_its_kind_and_the_good_urls_load() {
 /// in the list.
 #[test]
 fn outcomes_are_printed_in_finishing_order() {
-    let out = url_errors(&["--delay-ms", "10", "--timeout-ms", "300"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let outcomes = outcomes(&stdout);
+    let ran = testing::run(BIN, &["--delay-ms", "10", "--timeout-ms", "300"]);
+    let stdout = &ran.stdout;
+    let outcomes = outcomes(stdout);
     let (last_url, last) = outcomes.last().expect("some outcomes");
     assert!(last_url.contains("/slow?ms="), "{stdout}");
     assert!(last.contains("timed out"), "{stdout}");
@@ -110,9 +86,11 @@ fn outcomes_are_printed_in_finishing_order() {
 /// The client's limit is a flag: with 100 ms, the message says 100 ms.
 #[test]
 fn the_timeout_is_the_one_given() {
-    let out = url_errors(&["--delay-ms", "0", "--timeout-ms", "100", "--workers", "8"]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
+    let ran = testing::run(
+        BIN,
+        &["--delay-ms", "0", "--timeout-ms", "100", "--workers", "8"],
+    );
+    let stdout = &ran.success().stdout;
     assert!(
         stdout.contains("/slow?ms=1000' generated an exception: timed out after 100 ms"),
         "{stdout}"
@@ -125,10 +103,9 @@ fn loads_the_urls_given() {
     let server = CatServer::start(Config::default()).expect("a cat server");
     let good = server.url("/pages/4");
     let broken = server.url("/status/500");
-    let out = url_errors(&["--url", &good, &broken]);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    let outcomes = outcomes(&stdout);
+    let ran = testing::run(BIN, &["--url", &good, &broken]);
+    let stdout = &ran.success().stdout;
+    let outcomes = outcomes(stdout);
     assert!(
         outcome_of(&outcomes, "/pages/4").starts_with("page is "),
         "{stdout}"
@@ -150,8 +127,8 @@ fn bad_flags_exit_with_status_2() {
         &["--url", "mailto:cat@example.com"],
         &["--url", "http://127.0.0.1:1/", "--delay-ms", "5"],
     ] {
-        let out = url_errors(args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(!out.stderr.is_empty(), "{args:?} explains itself");
+        let ran = testing::run(BIN, args);
+        assert_eq!(ran.code(), Some(2), "{args:?}");
+        assert!(!ran.stderr.is_empty(), "{args:?} explains itself");
     }
 }

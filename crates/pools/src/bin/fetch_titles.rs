@@ -1,34 +1,30 @@
-//! Seed 001's URL-fetching threads: worker threads take URLs from a queue, download each
-//! page and print its `<title>`.
-//!
-//! The pages come from the course's cat server, started inside this program on 127.0.0.1;
-//! page `n` is titled `Cat page n`.
+//! worker threads take URLs from a queue, fetch pages from the cat server and print each <title>
 //!
 //!     cargo run -p pools --bin fetch_titles
 //!     cargo run -p pools --bin fetch_titles -- --workers 2 --pages 10 --delay-ms 300
 //!     cargo run -p pools --bin fetch_titles -- --url https://www.rust-lang.org/ https://docs.rs/
 //!
-//! What to look for: which thread fetches which page changes from run to run, and the
-//! pages come out of order, yet every page is printed exactly once, with its own title.
-//! Each page takes `--delay-ms` to arrive, and the threads wait for their pages at the
-//! same time, so 4 threads finish 20 pages in about a quarter of the time one would take.
-//!
-//! The seed's threads are *daemon* threads that loop for ever on `url_queue.get()`; the
-//! main thread waits in `url_queue.join()` and the program ends with the workers still
-//! blocked. Here the queue is closed once every URL is in it: each worker's loop ends when
-//! the queue is closed *and* empty, and every thread is joined before the summary.
+//! The Python course notebook's URL-fetching threads, against the cat server started inside
+//! this program (page `n` is titled `Cat page n`). Each worker prints `Starting thread :`
+//! when it takes a URL, the page's title, then `Finished thread :`; `Execution time = …`
+//! ends the run. What to look for: the threads start their pages before the first one has
+//! finished, and which thread takes which page changes from run to run, yet every page is
+//! printed exactly once, with its own title. The notebook's threads are daemons that loop
+//! for ever and are never joined; here the queue is closed once every URL is in it, so each
+//! worker's loop ends and every thread is joined before the summary.
 
-use std::collections::BTreeMap;
+use std::error::Error;
 use std::process::ExitCode;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cat_server::{CatServer, Config};
 use clap::Parser;
-use crossbeam::channel::{self, Receiver, Sender};
+use common::measure;
+use crossbeam::channel::{self, Receiver};
 use pools::net::{self, FetchError};
 
-/// Worker threads take URLs from a queue and print each page's <title> (seed 001).
+/// Worker threads take URLs from a queue and print each page's <title>.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -48,192 +44,120 @@ struct Args {
     delay_ms: u64,
 
     /// Fetch these URLs instead of starting a cat server
-    #[arg(long, value_name = "URL", num_args = 1.., value_parser = pools::net::parse_url,
+    #[arg(long, value_name = "URL", num_args = 1.., value_parser = net::parse_url,
           conflicts_with_all = ["pages", "delay_ms"])]
     url: Vec<String>,
 }
 
-// ANCHOR: fetched
-/// What a worker reports back for each URL it took from the queue.
-struct Fetched {
-    /// The URL's position in the list: how the main thread checks that each was done once.
-    index: usize,
-    /// The name of the thread that fetched it, e.g. `Thread-2`.
-    thread: String,
-    /// The page's title (`None` if it has none), or why there is no page.
-    title: Result<Option<String>, FetchError>,
-}
-// ANCHOR_END: fetched
+/// What a worker reports for each URL it took from the queue: the URL's place in the list,
+/// and the page's title (`None` if it has none) or why there is no page.
+type Fetched = (usize, Result<Option<String>, FetchError>);
 
 fn main() -> ExitCode {
-    let args = Args::parse();
-    let workers = usize::from(args.workers);
+    common::exit_code("fetch_titles", run(&Args::parse()))
+}
 
-    // Start the cat server unless URLs were given; it stops when `server` is dropped.
-    let delay = Duration::from_millis(args.delay_ms);
-    let (server, urls) = if args.url.is_empty() {
-        let config = Config {
-            delay,
-            pages: args.pages as usize,
-            ..Config::default()
-        };
-        match CatServer::start(config) {
-            Ok(server) => {
-                let urls = (1..=args.pages)
-                    .map(|n| server.url(&format!("/pages/{n}")))
-                    .collect::<Vec<_>>();
-                (Some(server), urls)
-            }
-            Err(e) => {
-                eprintln!("error: the cat server did not start: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
-    } else {
-        (None, args.url.clone())
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    let (delay, pages) = (Duration::from_millis(args.delay_ms), args.pages as usize);
+    // Our own server, unless URLs were given; it stops when `server` is dropped.
+    let server = CatServer::start_if(args.url.is_empty(), Config::delayed(delay).pages(pages))?;
+    let urls: Vec<String> = match &server {
+        Some(server) => (1..=pages)
+            .map(|n| server.url(&format!("/pages/{n}")))
+            .collect(),
+        None => args.url.clone(),
     };
-
-    println!("Fetching {} pages with {workers} threads", urls.len());
-    let started = Instant::now();
-    let fetched = fetch_titles(&urls, workers);
-    let elapsed = started.elapsed();
-
-    let all_right = summarise(&urls, &fetched, workers, elapsed, server.is_some());
+    let (count, workers) = (urls.len(), usize::from(args.workers));
+    println!("Fetching {count} pages with {workers} threads");
+    let (fetched, took) = measure::time(|| fetch_titles(&urls, workers));
+    println!("Execution time = {:.5}", took.as_secs_f64());
     if server.is_some() {
-        let one_thread = delay.as_secs_f64() * urls.len() as f64;
+        let one_thread = delay.as_secs_f64() * count as f64;
         println!("(one thread, waiting for each page in turn, would need about {one_thread:.2} s)");
     }
-    if all_right {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    Ok(check(&urls, &fetched, server.is_some())?)
 }
 
 // ANCHOR: queue
 /// Starts `workers` threads named `Thread-1`, `Thread-2`, …, puts every URL in the queue,
-/// and returns what the workers reported, in the order they finished.
-fn fetch_titles(urls: &[String], workers: usize) -> Vec<Fetched> {
-    // The URL queue. The seed uses `queue.Queue`; a crossbeam channel does the same job
-    // here, and one thing more: it can be closed. When the last sender is dropped, the
-    // receivers get the URLs still queued, then the end. (Lecture 2's `queues::Queue`,
-    // like Python's, cannot be closed: each worker would need a stop message, as in
-    // `producer_consumer`.) Every worker holds a clone of the receiving end, and each URL
-    // goes to exactly one of them: whichever asks first.
+/// and returns what each thread fetched, in the order it fetched it.
+fn fetch_titles(urls: &[String], workers: usize) -> Vec<Vec<Fetched>> {
+    // The URL queue. Python uses `queue.Queue`; a crossbeam channel does the same job here,
+    // and one thing more: it can be closed. When the sender is dropped, the receivers get
+    // the URLs still queued, then the end. Every worker holds a clone of the receiving end,
+    // and each URL goes to exactly one of them: whichever asks first.
     let (queue, queued) = channel::unbounded::<(usize, &str)>();
-    // Results travel back on a second channel, so the printing stays with the workers
-    // (as in the seed) and the checking stays with the main thread.
-    let (report, reports) = channel::unbounded::<Fetched>();
-
-    // Scoped threads may borrow `urls`: the scope joins them all before it returns.
+    // Scoped threads may borrow `urls`; each one's result comes back when it is joined.
     thread::scope(|scope| {
-        for n in 1..=workers {
-            let (queued, report) = (queued.clone(), report.clone());
-            thread::Builder::new()
-                .name(format!("Thread-{n}"))
-                .spawn_scoped(scope, move || worker(queued, report))
-                .expect("the system starts a thread");
-        }
-        for (index, url) in urls.iter().enumerate() {
-            queue
-                .send((index, url))
-                .expect("the workers are still receiving");
+        let threads: Vec<_> = (1..=workers)
+            .map(|n| {
+                let queued = queued.clone();
+                thread::Builder::new()
+                    .name(format!("Thread-{n}"))
+                    .spawn_scoped(scope, move || worker(queued))
+                    .expect("the system starts a thread")
+            })
+            .collect();
+        for url in urls.iter().map(String::as_str).enumerate() {
+            queue.send(url).expect("the workers are still receiving");
         }
         // Close the queue: once it is empty, every worker's loop ends.
         drop(queue);
-        // Drop our copy of the reports sender too, so that `reports` ends when the last
-        // worker has finished, and not never.
-        drop(report);
-        reports.iter().collect()
+        let joined = threads.into_iter().map(|thread| thread.join());
+        joined
+            .map(|fetched| fetched.expect("a worker does not panic"))
+            .collect()
     })
 }
 
 /// One worker thread: take a URL, fetch it, print its title, until the queue is closed
 /// and empty.
-fn worker(queued: Receiver<(usize, &str)>, report: Sender<Fetched>) {
+fn worker(queued: Receiver<(usize, &str)>) -> Vec<Fetched> {
     let me = thread::current().name().unwrap_or("unnamed").to_string();
+    let mut fetched = Vec::new();
     for (index, url) in queued {
+        // One `println!` per line: it holds stdout's lock for the whole line, the job of
+        // Python's `print_lock`.
+        println!("Starting thread : {me}");
         let title = net::fetch(url).map(|body| net::title_of(&String::from_utf8_lossy(&body)));
-        // One `println!` per line: it holds stdout's lock for the whole line, the job the
-        // seed's `print_lock` does.
         match &title {
             Ok(Some(title)) => println!("{me}: {url} -> \"{title}\""),
             Ok(None) => println!("{me}: {url} -> (no title)"),
             Err(e) => println!("{me}: {url} -> failed: {e}"),
         }
-        let fetched = Fetched {
-            index,
-            thread: me.clone(),
-            title,
-        };
-        if report.send(fetched).is_err() {
-            return; // nobody is listening any more
-        }
+        println!("Finished thread : {me}");
+        fetched.push((index, title));
     }
+    fetched
 }
 // ANCHOR_END: queue
 
-// ANCHOR: summary
 /// Prints the summary, and checks that every URL was fetched exactly once and, from our
-/// own server, has the title it should. Returns whether all was right.
-fn summarise(
-    urls: &[String],
-    fetched: &[Fetched],
-    workers: usize,
-    elapsed: Duration,
-    titles_known: bool,
-) -> bool {
-    let mut times_done = vec![0; urls.len()];
-    let mut per_thread: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut failed = 0;
-    let mut wrong_titles = 0;
-    for done in fetched {
-        times_done[done.index] += 1;
-        // `Thread-12` sorts after `Thread-2` by its number, not its text.
-        let number = done
-            .thread
-            .trim_start_matches("Thread-")
-            .parse()
-            .unwrap_or(0);
-        *per_thread.entry(number).or_default() += 1;
-        match &done.title {
-            Err(_) => failed += 1,
-            // Page n of the cat server is titled "Cat page n".
-            Ok(title) if titles_known => {
-                let expected = format!("Cat page {}", done.index + 1);
-                if title.as_deref() != Some(expected.as_str()) {
-                    eprintln!("{}: expected the title \"{expected}\"", urls[done.index]);
-                    wrong_titles += 1;
-                }
-            }
-            Ok(_) => {}
-        }
-    }
-
-    let shares: Vec<String> = per_thread
-        .iter()
-        .map(|(n, count)| format!("Thread-{n} took {count}"))
+/// own server, has the title it should (page n is titled "Cat page n").
+fn check(urls: &[String], by_thread: &[Vec<Fetched>], ours: bool) -> Result<(), String> {
+    let shares: Vec<String> = (by_thread.iter().zip(1..))
+        .map(|(fetched, n)| format!("Thread-{n} took {}", fetched.len()))
         .collect();
-    println!(
-        "Fetched {} pages with {workers} threads in {:.2} s ({})",
-        fetched.len() - failed,
-        elapsed.as_secs_f64(),
-        shares.join(", ")
-    );
-    let once = times_done.iter().all(|&times| times == 1);
-    if once {
-        println!("Every URL was taken from the queue exactly once.");
-    } else {
-        for (url, times) in urls.iter().zip(&times_done).filter(|(_, t)| **t != 1) {
-            println!("✗ {url} was fetched {times} times");
-        }
+    let mut fetched: Vec<&Fetched> = by_thread.iter().flatten().collect();
+    fetched.sort_by_key(|(index, _)| *index);
+    let once = fetched.iter().map(|(index, _)| *index).eq(0..urls.len());
+    let failed = fetched.iter().filter(|(_, title)| title.is_err()).count();
+    let expected = |index: usize| Some(format!("Cat page {}", index + 1));
+    let wrong = |(index, title): &&&Fetched| matches!(title, Ok(t) if *t != expected(*index));
+    let wrong_titles = fetched.iter().filter(|page| ours && wrong(page)).count();
+    let (pages, threads, shares) = (fetched.len() - failed, by_thread.len(), shares.join(", "));
+    println!("Fetched {pages} pages with {threads} threads ({shares})");
+    let mut problems = Vec::new();
+    match once {
+        true => println!("Every URL was taken from the queue exactly once."),
+        false => problems.push(format!("{} fetches for {} URLs", fetched.len(), urls.len())),
     }
     if failed > 0 {
-        println!("✗ {failed} of {} URLs failed", urls.len());
+        problems.push(format!("{failed} of {} URLs failed", urls.len()));
     }
     if wrong_titles > 0 {
-        println!("✗ {wrong_titles} pages had the wrong title");
+        problems.push(format!("{wrong_titles} pages had the wrong title"));
     }
-    once && failed == 0 && wrong_titles == 0
+    problems.iter().for_each(|problem| println!("✗ {problem}"));
+    problems.is_empty().then_some(()).ok_or(problems.join("; "))
 }
-// ANCHOR_END: summary

@@ -1,39 +1,36 @@
-//! Seed 001's `future_to_url`: a pool of threads loads a list of URLs, some of which fail,
-//! and each result is printed as soon as it is ready, success or failure.
+//! 404, timeout, refused and dropped connections are reported per URL; the other URLs succeed
 //!
 //!     cargo run -p pools --bin url_errors
 //!     cargo run -p pools --bin url_errors -- --timeout-ms 100 --delay-ms 200
 //!     cargo run -p pools --bin url_errors -- --url https://www.rust-lang.org/ http://localhost:1/
 //!
-//! The list mixes good pages of the course's cat server with four ways of failing:
-//!
-//! - `/status/404`: the server answers, with an error status;
-//! - `/slow`: the server answers too late, after the client's timeout (`--timeout-ms`);
-//! - a port nothing listens on: the connection is refused at once;
-//! - `/drop`: the server accepts the request and hangs up without answering.
-//!
-//! What to look for: the lines come in the order the downloads *finish*, not the order of
-//! the list (the refused connection first, the timeout last). A failure is reported on its
-//! own line, with its kind, and changes nothing for the other URLs: in Python the
-//! exception is stored in the future and raised by `future.result()`; here the job returns
-//! a `Result` and the error is an ordinary value. The program checks every outcome against
-//! the one it arranged, and says so at the end.
+//! The Python course notebook's `future_to_url`: a pool of threads loads a list of URLs and
+//! prints each result as soon as it is ready. The list mixes good pages of the cat server
+//! with four ways of failing: `/status/404` (an error status), `/slow` (an answer after the
+//! client's `--timeout-ms`), a port nothing listens on (refused at once) and `/drop` (the
+//! server hangs up without answering). What to look for: the lines come in the order the
+//! downloads *finish* (the refused connection first, the timeout last), and a failure stays
+//! on its own line: Python stores the exception in the future, here the job returns a
+//! `Result` and the error is an ordinary value. The program checks every outcome against
+//! the one it arranged.
 
+use std::error::Error;
 use std::net::TcpListener;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cat_server::{CatServer, Config};
 use clap::Parser;
+use common::measure;
 use pools::net::{self, FetchError};
 use pools::thread_pool::{ThreadPool, as_completed};
 use reqwest::StatusCode;
 
-/// Load URLs in a thread pool; report each page's size or its error (seed 001).
+/// Load URLs in a thread pool; report each page's size or its error.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// Worker threads (the seed's max_workers=5)
+    /// Worker threads (Python's max_workers=5)
     #[arg(long, value_name = "N", default_value_t = 5,
           value_parser = clap::value_parser!(u16).range(1..=64))]
     workers: u16,
@@ -49,164 +46,118 @@ struct Args {
     delay_ms: u64,
 
     /// Load these URLs instead of the cat server's list
-    #[arg(long, value_name = "URL", num_args = 1.., value_parser = pools::net::parse_url,
+    #[arg(long, value_name = "URL", num_args = 1.., value_parser = net::parse_url,
           conflicts_with = "delay_ms")]
     url: Vec<String>,
 }
 
-// ANCHOR: expected
-/// What a URL of the list was set up to do.
-#[derive(Debug, Clone, Copy)]
-enum Expect {
-    Page,
-    Status(StatusCode),
-    Timeout,
-    Refused,
-    Closed,
-}
+/// A page's size in bytes, or why there is none.
+type Outcome = Result<usize, FetchError>;
 
-impl Expect {
-    fn matches(self, outcome: &Result<usize, FetchError>) -> bool {
-        match (self, outcome) {
-            (Expect::Page, Ok(_)) => true,
-            (Expect::Status(want), Err(FetchError::Status(got))) => want == *got,
-            (Expect::Timeout, Err(FetchError::TimedOut(_)))
-            | (Expect::Refused, Err(FetchError::Refused))
-            | (Expect::Closed, Err(FetchError::Closed)) => true,
-            _ => false,
-        }
+/// What became of a URL, in the words of the list below.
+fn kind(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Ok(_) => "page",
+        Err(FetchError::Status(StatusCode::NOT_FOUND)) => "404",
+        Err(FetchError::TimedOut(_)) => "timeout",
+        Err(FetchError::Refused) => "refused",
+        Err(FetchError::Closed) => "closed",
+        Err(_) => "another failure",
     }
 }
 
-/// The cat server's list: good pages, with the four failures in between.
-fn cat_server_urls(server: &CatServer, timeout: Duration) -> Vec<(String, Expect)> {
+/// The cat server's list, good pages with the four failures in between, each URL with
+/// what it is set up to do.
+fn cat_server_urls(server: &CatServer, timeout: Duration) -> Vec<(String, Option<&str>)> {
     // A port with nothing listening: ask the system for a free port, note it, and close
     // it again at once (the listener is dropped at the end of the statement).
-    let closed_port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map_or(1, |address| address.port());
+    let closed_port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr());
+    let refused = format!("http://127.0.0.1:{}/", closed_port.map_or(1, |a| a.port()));
     // Ten times the client's patience: the server would answer, but far too late.
-    let slow_ms = timeout.as_millis() * 10;
-    vec![
-        (server.url("/pages/1"), Expect::Page),
-        (
-            server.url("/status/404"),
-            Expect::Status(StatusCode::NOT_FOUND),
-        ),
-        (server.url("/cats/1.jpg"), Expect::Page),
-        (server.url(&format!("/slow?ms={slow_ms}")), Expect::Timeout),
-        (server.url("/pages/2"), Expect::Page),
-        (format!("http://127.0.0.1:{closed_port}/"), Expect::Refused),
-        (server.url("/cats/2.jpg"), Expect::Page),
-        (server.url("/drop"), Expect::Closed),
-    ]
+    let slow = server.url(&format!("/slow?ms={}", timeout.as_millis() * 10));
+    let list = [
+        (server.url("/pages/1"), "page"),
+        (server.url("/status/404"), "404"),
+        (server.url("/cats/1.jpg"), "page"),
+        (slow, "timeout"),
+        (server.url("/pages/2"), "page"),
+        (refused, "refused"),
+        (server.url("/cats/2.jpg"), "page"),
+        (server.url("/drop"), "closed"),
+    ];
+    list.into_iter()
+        .map(|(url, set_up)| (url, Some(set_up)))
+        .collect()
 }
-// ANCHOR_END: expected
 
 fn main() -> ExitCode {
-    let args = Args::parse();
-    let timeout = Duration::from_millis(args.timeout_ms);
+    common::exit_code("url_errors", run(&Args::parse()))
+}
 
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    let timeout = Duration::from_millis(args.timeout_ms);
     // Our own server, unless URLs were given; it stops when `server` is dropped.
-    let server = if args.url.is_empty() {
-        let config = Config {
-            delay: Duration::from_millis(args.delay_ms),
-            ..Config::default()
-        };
-        match CatServer::start(config) {
-            Ok(server) => Some(server),
-            Err(e) => {
-                eprintln!("error: the cat server did not start: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
-    } else {
-        None
-    };
-    let list: Vec<(String, Option<Expect>)> = match &server {
-        Some(server) => cat_server_urls(server, timeout)
-            .into_iter()
-            .map(|(url, expect)| (url, Some(expect)))
-            .collect(),
+    let config = Config::delayed(Duration::from_millis(args.delay_ms));
+    let server = CatServer::start_if(args.url.is_empty(), config)?;
+    let list = match &server {
+        Some(server) => cat_server_urls(server, timeout),
         None => args.url.iter().map(|url| (url.clone(), None)).collect(),
     };
     let urls: Vec<String> = list.iter().map(|(url, _)| url.clone()).collect();
-
+    let (count, workers, ms) = (urls.len(), args.workers, timeout.as_millis());
+    println!("Loading {count} URLs with {workers} threads, {ms} ms timeout:");
+    let (outcomes, took) = measure::time(|| load_all(&urls, usize::from(workers), timeout));
+    let loaded = outcomes.iter().flatten().count();
+    let failed = count - loaded;
     println!(
-        "Loading {} URLs with {} threads, {} ms timeout:",
-        urls.len(),
-        args.workers,
-        timeout.as_millis()
+        "{loaded} of {count} URLs loaded, {failed} failed, in {:.2} s",
+        took.as_secs_f64()
     );
-    let started = Instant::now();
-    let outcomes = load_all(&urls, usize::from(args.workers), timeout);
-    let elapsed = started.elapsed();
 
-    // Every URL had its outcome printed; now count them, and check them when we know
-    // what each URL was set up to do.
-    let pages = outcomes.iter().filter(|o| o.is_ok()).count();
-    println!(
-        "{pages} of {} URLs loaded, {} failed, in {:.2} s",
-        outcomes.len(),
-        outcomes.len() - pages,
-        elapsed.as_secs_f64()
-    );
-    let surprises: Vec<&str> = list
-        .iter()
-        .zip(&outcomes)
-        .filter(|((_, expect), outcome)| expect.is_some_and(|e| !e.matches(outcome)))
+    // Check each outcome when we know what its URL was set up to do.
+    let surprises: Vec<&str> = (list.iter().zip(&outcomes))
+        .filter(|((_, set_up), outcome)| set_up.is_some_and(|s| s != kind(outcome)))
         .map(|((url, _), _)| url.as_str())
         .collect();
-    if server.is_none() {
-        ExitCode::SUCCESS
-    } else if surprises.is_empty() {
+    for url in &surprises {
+        println!("✗ {url} did not end the way it was set up to");
+    }
+    if server.is_some() && surprises.is_empty() {
         println!("Every URL ended the way it was set up to: failures stayed with their URL.");
-        ExitCode::SUCCESS
-    } else {
-        for url in surprises {
-            println!("✗ {url} did not end the way it was set up to");
-        }
-        ExitCode::FAILURE
+    }
+    match surprises.len() {
+        0 => Ok(()),
+        n => Err(format!("{n} URLs did not end the way they were set up to").into()),
     }
 }
 
 // ANCHOR: future_to_url
 /// Submits one job per URL, prints each outcome as it completes, and returns the outcomes
 /// in the order of `urls`.
-fn load_all(urls: &[String], workers: usize, timeout: Duration) -> Vec<Result<usize, FetchError>> {
+fn load_all(urls: &[String], workers: usize, timeout: Duration) -> Vec<Outcome> {
     let pool = ThreadPool::new(workers);
     // Python keeps a dict `future_to_url`; here the handles are in the order of `urls`,
     // and `as_completed` hands back each one's position with its result.
-    let handles = urls
-        .iter()
-        .map(|url| {
-            let url = url.clone();
-            pool.submit(move || load_url(&url, timeout))
-        })
-        .collect();
-    let mut outcomes: Vec<Option<Result<usize, FetchError>>> = vec![None; urls.len()];
+    let submit = |url: String| pool.submit(move || load_url(&url, timeout));
+    let handles = urls.iter().cloned().map(submit).collect();
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; urls.len()];
     for (index, result) in as_completed(handles) {
         let url = &urls[index];
         // The outer `Result` says whether the job ran to the end (it could panic); the
         // inner one is the download's own success or failure.
-        let outcome = match result {
-            Ok(outcome) => outcome,
-            Err(panicked) => Err(FetchError::Other(panicked.to_string())),
-        };
+        let outcome = result.unwrap_or_else(|panic| Err(FetchError::Other(panic.to_string())));
         match &outcome {
             Ok(size) => println!("'{url}' page is {size} bytes"),
             Err(error) => println!("'{url}' generated an exception: {error}"),
         }
         outcomes[index] = Some(outcome);
     }
-    outcomes
-        .into_iter()
-        .map(|outcome| outcome.expect("as_completed yields every job once"))
-        .collect()
+    // `as_completed` yields every job once: every place is filled.
+    outcomes.into_iter().flatten().collect()
 }
 
-/// The seed's `load_url`: the page's size in bytes, or why there is none.
-fn load_url(url: &str, timeout: Duration) -> Result<usize, FetchError> {
+/// Python's `load_url`: the page's size in bytes, or why there is none.
+fn load_url(url: &str, timeout: Duration) -> Outcome {
     net::fetch_with_timeout(url, timeout).map(|body| body.len())
 }
 // ANCHOR_END: future_to_url
