@@ -173,6 +173,13 @@ impl<'a, A: PartialEq + Clone + 'a> Comparison<'a, A> {
         self
     }
 
+    /// The known answer where there is one: `None` leaves the first variant's first
+    /// answer as the reference.
+    pub fn expect_known(mut self, answer: Option<A>) -> Self {
+        self.expected = answer;
+        self
+    }
+
     /// When two answers count as the same, if not `==` (floating point, say).
     pub fn agree(mut self, agree: impl Fn(&A, &A) -> bool + 'a) -> Self {
         self.agree = Box::new(agree);

@@ -1,8 +1,9 @@
 //! What every comparison measures: wall time, CPU time, memory, and the machine it ran on.
 //!
-//! A comparison in this course times each variant with [`time`], checks the answer, and
-//! puts the numbers in a [`Report`](crate::report::Report). The helpers here are small on
-//! purpose, so a student can read exactly what a figure means:
+//! A comparison in this course is declared on the harness in [`compare`](crate::compare),
+//! which times each variant, checks its answer and puts the numbers in a
+//! [`Report`](crate::report::Report). The helpers here are small on purpose, so a student
+//! can read exactly what a figure means:
 //!
 //! - **wall time** ([`time`]): what a user waits for, read from [`Instant`].
 //! - **CPU time** ([`cpu_time`], [`children_cpu_time`]): user + system time the kernel
@@ -35,69 +36,6 @@ pub fn time<R>(f: impl FnOnce() -> R) -> (R, Duration) {
     let start = Instant::now();
     let result = f();
     (result, start.elapsed())
-}
-
-/// The fastest run of each variant of a comparison whose variants take turns, round after
-/// round, and whether every run of each variant gave the right answers.
-///
-/// Taking turns matters on a shared machine: a moment when another program holds a core
-/// slows down whichever variant runs then, and if each variant ran all its rounds in one
-/// go, one of them could get every slow moment.
-///
-/// ```
-/// use std::time::Duration;
-/// use common::measure::FastestRuns;
-///
-/// let mut fastest = FastestRuns::new(2);
-/// for (round, ms) in [[30, 20], [25, 22]].into_iter().enumerate() {
-///     for (variant, ms) in ms.into_iter().enumerate() {
-///         let answer_right = !(variant == 1 && round == 1);
-///         fastest.record(variant, Duration::from_millis(ms), (round, ms), answer_right);
-///     }
-/// }
-/// // Variant 0: its fastest run (round 1, 25 ms), all right. Variant 1: its fastest run is
-/// // round 0's, but one of its runs was wrong, so the variant is wrong.
-/// assert_eq!(fastest.into_fastest(), [((1, 25), true), ((0, 20), false)]);
-/// ```
-#[derive(Debug)]
-pub struct FastestRuns<T> {
-    /// Per variant: its fastest run so far with its time, and whether all runs were right.
-    variants: Vec<(Option<(Duration, T)>, bool)>,
-}
-
-impl<T> FastestRuns<T> {
-    /// Nothing recorded yet, for `variants` variants numbered from 0.
-    pub fn new(variants: usize) -> FastestRuns<T> {
-        FastestRuns {
-            variants: (0..variants).map(|_| (None, true)).collect(),
-        }
-    }
-
-    /// One run of variant `variant`, which took `took`; `ok` says whether its answers were
-    /// right. One wrong run makes the variant wrong, however fast its other runs.
-    pub fn record(&mut self, variant: usize, took: Duration, run: T, ok: bool) {
-        let (fastest, all_ok) = &mut self.variants[variant];
-        *all_ok &= ok;
-        if fastest.as_ref().is_none_or(|(best, _)| took < *best) {
-            *fastest = Some((took, run));
-        }
-    }
-
-    /// Each variant's fastest run and whether all its runs were right, in variant order.
-    ///
-    /// # Panics
-    ///
-    /// If a variant was never run.
-    pub fn into_fastest(self) -> Vec<(T, bool)> {
-        self.variants
-            .into_iter()
-            .enumerate()
-            .map(|(variant, (fastest, ok))| {
-                let (_, run) = fastest.unwrap_or_else(|| panic!("variant {variant} never ran"));
-                (run, ok)
-            })
-            .collect()
-    }
 }
 
 /// User + system CPU time consumed so far by this process (all its threads).

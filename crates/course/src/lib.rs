@@ -326,7 +326,7 @@ static SECTIONS: &[Section] = &[
     },
     Section {
         number: 3,
-        title: "Pools and futures",
+        title: "Pools: thread pools, process pools and futures",
         crates: &["pools", "cat_server"],
         slide: "03-pools/index.md",
         programs: &[
@@ -400,7 +400,7 @@ static SECTIONS: &[Section] = &[
                 bin: "prime_pool",
                 lesson: "the Python course notebook's PRIMES checked by a thread pool, a process pool and rayon: the same answers",
                 variants: &[],
-                bench: Bench::No,
+                bench: Bench::AsIs,
             },
             Program {
                 package: "pools",

@@ -18,12 +18,12 @@
 use std::collections::HashMap;
 use std::error::Error;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::hashes::{DIGEST_LEN, HASH_ME_CHAINS, HASH_ME_ITERATIONS};
 use common::process::ProcessError;
 use crossbeam::channel::{self, Receiver};
-use pipes::pool::{self, JobFailure, ProcessPool};
+use pipes::pool;
 use serde::{Deserialize, Serialize};
 
 use crate::counters::GilCounters;
@@ -212,15 +212,8 @@ pub fn run_processes(
     processes: usize,
     role: &str,
 ) -> Result<ProcessRun, Box<dyn Error>> {
-    let started = Instant::now();
-    let mut pool = ProcessPool::<Chain, Reply>::start(role, processes)?;
-    let startup = started.elapsed();
-    let replies = pool.map(chains.iter().copied());
-    let work = started.elapsed() - startup;
-    pool.shutdown();
-    let replies = replies
-        .into_iter()
-        .collect::<Result<Vec<Reply>, JobFailure>>()?;
+    let timed = pool::map_timed::<Chain, Reply>(role, processes, chains)?;
+    let replies = timed.outputs;
     // A reply carries its worker's counters so far, and `map` returns the replies in chain
     // order, the order each worker ran its chains: a worker's last reply has its totals.
     let last: HashMap<u32, GilCounters> = replies.iter().map(|r| (r.pid, r.gil)).collect();
@@ -231,9 +224,9 @@ pub fn run_processes(
             workers: processes,
             gil: last.into_values().sum(),
         },
-        startup,
-        work,
-        total: started.elapsed(),
+        startup: timed.startup,
+        work: timed.work,
+        total: timed.total,
     })
 }
 

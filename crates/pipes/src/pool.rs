@@ -587,6 +587,51 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
+/// What [`map_timed`] measured, besides the outputs.
+#[derive(Debug)]
+pub struct TimedMap<Out> {
+    /// The outputs, in job order.
+    pub outputs: Vec<Out>,
+    /// Starting the pool: spawning every worker and waiting for each to connect.
+    pub startup: Duration,
+    /// Handing out the jobs and collecting the outputs.
+    pub work: Duration,
+    /// Everything: start-up, work, and closing the pool (the workers exit and are
+    /// waited for). What a user waits for, as Python's `with ProcessPoolExecutor()` block.
+    pub total: Duration,
+}
+
+/// Python's `with ProcessPoolExecutor(workers) as pool: pool.map(f, jobs)`, timed: a pool
+/// of `workers` processes, each this program started again in `role` (its `main` hands
+/// that role to [`serve`] before anything else), runs every job once.
+///
+/// Start-up and work are timed apart: a process costs milliseconds to start, a thread
+/// microseconds, and whether that matters depends on how much work follows. A job that
+/// failed (its worker died, say) has no output to compare: that is an error.
+pub fn map_timed<Job: Message + Clone, Out: Message>(
+    role: &str,
+    workers: usize,
+    jobs: &[Job],
+) -> Result<TimedMap<Out>, Box<dyn std::error::Error>> {
+    let started = std::time::Instant::now();
+    let mut pool = ProcessPool::<Job, Out>::start(role, workers)?;
+    let startup = started.elapsed();
+    // `map` hands the jobs out one at a time, as workers come free, and returns the
+    // outputs in job order.
+    let outcomes = pool.map(jobs.iter().cloned());
+    let work = started.elapsed() - startup;
+    pool.shutdown();
+    let outputs = outcomes
+        .into_iter()
+        .collect::<Result<Vec<Out>, JobFailure>>()?;
+    Ok(TimedMap {
+        outputs,
+        startup,
+        work,
+        total: started.elapsed(),
+    })
+}
+
 // ANCHOR: bounds
 /// How long demand-driven dispatch takes to run jobs of these costs on `workers`
 /// workers, in the jobs' own cost units, if each job costs exactly its estimate and

@@ -9,21 +9,18 @@
 //!
 //! - [`run_serial`]: one after the other, on the calling thread;
 //! - [`run_threads`]: `std::thread::scope` threads, each given a contiguous slice of the jobs;
-//! - [`run_processes`]: a [`ProcessPool`] of worker processes (this program re-executed);
+//! - processes: [`pipes::pool::map_timed`] on a pool of worker processes (this program re-executed);
 //! - [`run_rayon`]: a rayon pool and `par_iter`, which balances the load by work stealing.
 //!
 //! All four end in [`Job::run`], so all four execute the very same machine code for the
 //! heavy loop. That is not a detail: see [`hash_chain`].
 
-use std::error::Error;
 use std::thread;
-use std::time::{Duration, Instant};
 
 use common::hashes::{self, DIGEST_LEN, HASH_ME_CHAINS, HASH_ME_ITERATIONS};
-use common::measure;
-use common::process::{Message, ProcessError};
+use common::process::ProcessError;
 use common::squares::{self, SQUARES_NUMBERS};
-use pipes::pool::{self, JobFailure, ProcessPool};
+use pipes::pool;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -229,51 +226,6 @@ pub fn run_rayon(jobs: &[Job], workers: usize) -> Result<Vec<Answer>, rayon::Thr
         .num_threads(workers)
         .build()?;
     Ok(pool.install(|| jobs.par_iter().map(|job| job.run()).collect()))
-}
-
-/// What [`run_processes`] measured, besides the answers.
-#[derive(Debug)]
-pub struct ProcessRun<A> {
-    /// The answers, in job order.
-    pub answers: Vec<A>,
-    /// Starting the pool: spawning every worker and waiting for each to connect.
-    pub startup: Duration,
-    /// Handing out the jobs and collecting the answers.
-    pub work: Duration,
-    /// Everything: start-up, work, and closing the pool (the workers exit and are
-    /// waited for). What a user waits for, as Python's `with ProcessPoolExecutor()` block.
-    pub total: Duration,
-}
-
-/// Python's `with ProcessPoolExecutor(workers) as pool: pool.map(f, jobs)`, timed: a
-/// [`ProcessPool`] of `workers` processes, each this program started again in `role` (its
-/// `main` hands that role to [`pool::serve`] before anything else), runs every job once.
-/// Any job type will do: `cpu_bound` sends a [`Job`], `prime_pool` a number.
-///
-/// Start-up and work are timed apart: a process costs milliseconds to start, a thread
-/// microseconds, and whether that matters depends on how much work follows.
-pub fn run_processes<J: Message + Clone, A: Message>(
-    jobs: &[J],
-    workers: usize,
-    role: &str,
-) -> Result<ProcessRun<A>, Box<dyn Error>> {
-    let started = Instant::now();
-    let (pool, startup) = measure::time(|| ProcessPool::<J, A>::start(role, workers));
-    let mut pool = pool?;
-    // `map` hands the jobs out one at a time, as workers come free, and returns the
-    // answers in job order, like Python's `executor.map`.
-    let (outcomes, work) = measure::time(|| pool.map(jobs.iter().cloned()));
-    // A job that failed (its worker died, say) has no answer to compare: that is an error.
-    let answers = outcomes
-        .into_iter()
-        .collect::<Result<Vec<A>, JobFailure>>()?;
-    pool.shutdown();
-    Ok(ProcessRun {
-        answers,
-        startup,
-        work,
-        total: started.elapsed(),
-    })
 }
 
 /// A worker process's whole life: run each [`Job`] the parent sends, until it closes the

@@ -19,6 +19,7 @@ use clap::Parser;
 use common::compare::{Comparison, Run};
 use common::process;
 use common::report::Report;
+use pipes::pool;
 use pools::cpu::{self, Workloads};
 
 /// Time CPU-bound work serially, on threads, on a process pool and with rayon.
@@ -74,23 +75,20 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         let workers = workers.min(jobs.len());
         // ANCHOR: compare
         // The same jobs four ways; all four call the same kernels, only the sharing differs.
-        let mut comparison = Comparison::new(workload.name())
+        Comparison::new(workload.name())
             .title(format!(
                 "{}, up to {workers} workers",
                 workload.describe(&jobs)
             ))
-            .rounds(args.runs.into());
-        if let Some(known) = cpu::known_answers(&jobs) {
-            comparison = comparison.expect(known); // else the first serial run is the reference
-        }
-        comparison
+            .rounds(args.runs.into())
+            .expect_known(cpu::known_answers(&jobs)) // else the first serial run is the reference
             .variant("serial", 1, || cpu::run_serial(&jobs))
             .variant("threads", cpu::split(&jobs, workers).len(), || {
                 cpu::run_threads(&jobs, workers)
             })
             .variant_run("processes", workers, || {
-                let run = cpu::run_processes(&jobs, workers, WORKER)?;
-                Ok(Run::new(run.answers)
+                let run = pool::map_timed(WORKER, workers, &jobs)?;
+                Ok(Run::new(run.outputs)
                     .took(run.total)
                     .seconds("startup_s", run.startup)
                     .seconds("work_s", run.work))

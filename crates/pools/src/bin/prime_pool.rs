@@ -22,7 +22,6 @@ use common::primes::{PRIMES, PRIMES_ARE_PRIME, is_prime};
 use common::process;
 use common::report::Report;
 use pipes::pool;
-use pools::cpu;
 use pools::thread_pool::ThreadPool;
 use rayon::prelude::*;
 
@@ -79,8 +78,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             ))
         })
         .variant_run("processes", workers, || {
-            let run = cpu::run_processes(&PRIMES, workers, WORKER)?;
-            Ok(Run::new(run.answers)
+            let run = pool::map_timed(WORKER, workers, &PRIMES)?;
+            Ok(Run::new(run.outputs)
                 .took(run.total)
                 .seconds("startup_s", run.startup))
         })
