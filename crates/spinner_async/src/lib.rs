@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use common::compare::round_sig;
 use common::primes::{PrimeCheck, is_prime};
 use common::term::{FRAMES, StatusLine};
 use common::timeline::Timeline;
@@ -186,22 +187,24 @@ pub fn yield_cost(
     let fastest = cost.run(report)?;
     // The cost of one yield: the extra time over `never`, divided by the yields.
     let never = fastest[0].took.as_secs_f64();
+    let mut ns_per_yield = 0.0;
     for (row, variant) in report.rows_mut().iter_mut().zip(&fastest).skip(1) {
-        let yields = variant
-            .run
-            .get("yields")
-            .and_then(|y| y.as_f64())
-            .unwrap_or(1.0);
+        let yields = variant.run.get("yields").and_then(|y| y.as_f64());
         let extra = variant.took.as_secs_f64() - never;
-        row.extra(
-            "overhead_pct",
-            common::compare::round_sig(100.0 * extra / never),
-        )
-        .extra(
-            "ns_per_yield",
-            common::compare::round_sig(1e9 * extra / yields),
-        );
+        ns_per_yield = 1e9 * extra / yields.unwrap_or(1.0);
+        row.extra("overhead_pct", round_sig(100.0 * extra / never))
+            .extra("ns_per_yield", round_sig(ns_per_yield));
     }
+    // Coarser slices cost too little to measure: say what the finest row's cost predicts.
+    let mut whole = PrimeCheck::new(n);
+    whole.advance(u64::MAX);
+    let sparse = whole.divisions() as f64 / 100_000.0;
+    report.note(format!(
+        "Every 100 000 divisions, {sparse:.0} yields at {ns_per_yield:.0} ns each would add\n\
+         {:.2} %: less than this machine's noise, so the table starts at every {}.",
+        100.0 * sparse * ns_per_yield * 1e-9 / never,
+        everies.first().copied().unwrap_or(0)
+    ));
     Ok(())
 }
 // ANCHOR_END: yield_cost
