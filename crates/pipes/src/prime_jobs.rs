@@ -10,7 +10,8 @@
 use std::cmp::Reverse;
 
 use clap::ValueEnum;
-use common::primes::{NUMBERS, NUMBERS_ARE_PRIME, PRIMES, PRIMES_ARE_PRIME, PrimeCheck};
+use common::primes::{self, NUMBERS, NUMBERS_ARE_PRIME, PRIMES, PRIMES_ARE_PRIME, PrimeCheck};
+use common::process;
 
 /// A set of numbers to check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,6 +73,15 @@ impl Order {
         }
         jobs
     }
+}
+
+/// The role in which `prime_procs` and `prime_procs_speedup` are a worker process:
+/// `is_prime(n)` for each `n` it is sent, until the parent closes the channel.
+pub const WORKER: &str = "prime-worker";
+
+/// The worker role of both prime programs, for [`process::run_child`].
+pub fn worker_role() -> process::Role {
+    process::role(WORKER, || crate::pool::serve(primes::is_prime))
 }
 
 /// How many trial divisions `is_prime(n)` makes: for a prime, every odd divisor from 3 to

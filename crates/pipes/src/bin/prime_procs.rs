@@ -20,11 +20,10 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use common::primes;
 use common::process;
 use common::timeline::Timeline;
-use pipes::pool::{self, ProcessPool, WorkerId};
-use pipes::prime_jobs::{NumberSet, Order};
+use pipes::pool::{ProcessPool, WorkerId};
+use pipes::prime_jobs::{self, NumberSet, Order};
 
 /// Check whether numbers are prime in a pool of worker processes (Fluent Python's procs.py).
 #[derive(Parser)]
@@ -47,13 +46,8 @@ struct Args {
     timeline: Option<PathBuf>,
 }
 
-/// The role in which this program is a worker: `is_prime(n)` for each `n` it is sent.
-const WORKER: &str = "prime-worker";
-
 fn main() -> ExitCode {
-    if let Some(exit) =
-        process::run_child([process::role(WORKER, || pool::serve(primes::is_prime))])
-    {
+    if let Some(exit) = process::run_child([prime_jobs::worker_role()]) {
         return exit;
     }
     let args = Args::parse();
@@ -78,7 +72,7 @@ fn check_numbers(args: &Args) -> Result<(), Box<dyn Error>> {
     let timeline = Timeline::new(); // its zero is now, when the processes start
     let started = Instant::now();
     // ANCHOR: results
-    let mut pool = ProcessPool::<u64, bool>::start(WORKER, workers)?;
+    let mut pool = ProcessPool::<u64, bool>::start(prime_jobs::WORKER, workers)?;
     for (index, pid) in pool.pids().into_iter().enumerate() {
         timeline.mark(WorkerId { index, pid }.to_string(), "ready"); // a row per worker, in order
     }

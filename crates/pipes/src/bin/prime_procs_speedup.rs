@@ -17,11 +17,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use common::compare::{Comparison, Run};
-use common::primes;
 use common::process;
 use common::report::Report;
-use pipes::pool::{self, ProcessPool};
-use pipes::prime_jobs::{NumberSet, Order, divisions};
+use pipes::pool;
+use pipes::prime_jobs::{self, NumberSet, Order, divisions};
 
 /// Time 1 against 2 worker processes checking primes, beside the speedup the jobs allow.
 #[derive(Parser)]
@@ -35,13 +34,8 @@ struct Args {
     json: bool,
 }
 
-/// The role in which this program is a worker: `is_prime(n)` for each `n` it is sent.
-const WORKER: &str = "prime-worker";
-
 fn main() -> ExitCode {
-    if let Some(exit) =
-        process::run_child([process::role(WORKER, || pool::serve(primes::is_prime))])
-    {
+    if let Some(exit) = process::run_child([prime_jobs::worker_role()]) {
         return exit;
     }
     let args = Args::parse();
@@ -113,12 +107,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
 /// One run: start `workers` processes, check `numbers`, stop them. Only the checking is
 /// timed.
 fn check_in_pool(numbers: &[u64], workers: usize) -> Result<Run<Verdicts>, Box<dyn Error>> {
-    let mut pool = ProcessPool::<u64, bool>::start(WORKER, workers)?;
-    let (verdicts, took) = common::measure::time(|| pool.map(numbers.iter().copied()));
-    let mut answer = Vec::with_capacity(numbers.len());
-    for (&n, verdict) in numbers.iter().zip(verdicts) {
-        answer.push((n, verdict?));
-    }
+    let run = pool::map_timed::<u64, bool>(prime_jobs::WORKER, workers, numbers)?;
+    let mut answer: Verdicts = numbers.iter().copied().zip(run.outputs).collect();
     answer.sort_unstable();
-    Ok(Run::new(answer).took(took))
+    Ok(Run::new(answer).took(run.work))
 }
