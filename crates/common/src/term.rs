@@ -140,6 +140,23 @@ impl SpinnerArgs {
     }
 }
 
+/// The flag of every program that deadlocks on purpose: how long a waiter waits before it
+/// gives up. Giving up is how the program detects the deadlock, and breaks it.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct PatienceFlag {
+    /// How long a waiter (a thread, a job) waits before it gives up, in milliseconds
+    #[arg(long = "patience-ms", value_name = "MS", default_value_t = 500,
+          value_parser = clap::value_parser!(u64).range(20..=10_000))]
+    pub patience_ms: u64,
+}
+
+impl PatienceFlag {
+    /// The patience, as a duration.
+    pub fn patience(&self) -> Duration {
+        Duration::from_millis(self.patience_ms)
+    }
+}
+
 /// Parses a number given to a flag, such as `--scale 0.5`, and checks that it lies in
 /// `range`: programs reject a bad value with a message instead of running with it.
 ///

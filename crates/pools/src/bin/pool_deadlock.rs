@@ -22,18 +22,13 @@ use pools::deadlock::{self, Nested, Stuck, Waiter};
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// How long a job waits for another job before it gives up, in milliseconds
-    #[arg(long, value_name = "MS", default_value_t = 500,
-          value_parser = clap::value_parser!(u64).range(20..=10_000))]
-    patience_ms: u64,
+    #[command(flatten)]
+    patience: common::term::PatienceFlag,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    common::exit_code(
-        "pool_deadlock",
-        run(Duration::from_millis(args.patience_ms)),
-    )
+    common::exit_code("pool_deadlock", run(args.patience.patience()))
 }
 
 fn run(patience: Duration) -> Result<(), Stuck> {
