@@ -322,6 +322,10 @@ fn fmt_number(x: f64) -> String {
     if !x.is_finite() || x == 0.0 {
         return format!("{x}");
     }
+    // Below a ten-thousandth the zeros hide the digits: 4.03e-6 reads better.
+    if x.abs() < 1e-4 {
+        return format!("{x:.2e}");
+    }
     let magnitude = x.abs().log10().floor() as i32;
     let decimals = (2 - magnitude).clamp(0, 9) as usize;
     format!("{x:.decimals$}")
@@ -440,6 +444,7 @@ mod tests {
         assert_eq!(fmt_number(41.26), "41.3");
         assert_eq!(fmt_number(1234.4), "1234");
         assert_eq!(fmt_number(0.000412), "0.000412");
+        assert_eq!(fmt_number(0.000_004_03), "4.03e-6");
         assert_eq!(fmt_speedup(f64::INFINITY), "–");
         assert_eq!(fmt_value(&Value::from("lock-free")), "lock-free");
         assert_eq!(fmt_value(&Value::from(12_345.678)), "12346");

@@ -66,6 +66,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
                 "Sending {m} messages from {p} producer(s) to 1 consumer:"
             ))
             .rounds(args.runs as usize)
+            .workers_are("producer(s)")
             .expect(true) // every message arrived, once, in order from its producer
             .variant_run(TEXTBOOK, n, || {
                 let q = TextbookQueue::new();
@@ -95,7 +96,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         // ANCHOR_END: variants
     }
     report.baseline_variant(TEXTBOOK);
-    report.note("speedup: against the textbook queue, the \"before\". Workers: producers.");
+    report.note("speedup: against the textbook queue, the \"before\"; workers: the producers.");
     Ok(report.finish()?)
 }
 
