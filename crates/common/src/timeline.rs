@@ -271,7 +271,7 @@ impl Timeline {
         // Copy the records and release the lock before drawing: threads still running
         // must not wait for a picture to be drawn.
         let records = self.lock().clone();
-        let legend_height = 60 + 22 * records.labels.len() as u32;
+        let legend_height = 70 + LEGEND_ROW * records.labels.len() as u32;
         let lanes_height = 110 + LANE_HEIGHT * records.rows.len().max(1) as u32;
         let height = lanes_height.max(legend_height);
 
@@ -294,7 +294,7 @@ impl Timeline {
     ) -> Result<(), DrawingAreaErrorKind<io::Error>> {
         root.fill(&WHITE)?;
         // The title spans the whole picture, legend column included, so a long one fits.
-        let below_title = root.titled(title, ("sans-serif", 20))?;
+        let below_title = root.titled(title, ("sans-serif", TITLE_PX))?;
         let (chart_area, legend_area) =
             below_title.split_horizontally(WIDTH - legend_width(records));
 
@@ -305,11 +305,11 @@ impl Timeline {
         let centres: Vec<i32> = (0..lanes).map(|lane| lane * LANE + LANE / 2).collect();
         let end_s = self.chart_end_seconds(records);
         let longest_name = records.rows.iter().map(|r| r.chars().count()).max();
-        let name_width = (longest_name.unwrap_or(0) as u32 * 8 + 20).clamp(60, 300);
+        let name_width = (longest_name.unwrap_or(0) as u32 * TEXT_PX * 6 / 10 + 20).clamp(60, 360);
 
         let mut chart = ChartBuilder::on(&chart_area)
             .margin(10)
-            .x_label_area_size(40)
+            .x_label_area_size(TEXT_PX * 3)
             .y_label_area_size(name_width)
             .build_cartesian_2d(0.0..end_s, (lanes * LANE..0).with_key_points(centres))?;
 
@@ -323,10 +323,12 @@ impl Timeline {
             .x_max_light_lines(4)
             .x_desc("seconds since the timeline started")
             .y_label_formatter(&lane_name)
-            .label_style(("sans-serif", 14))
+            .label_style(("sans-serif", TEXT_PX))
+            .axis_desc_style(("sans-serif", TEXT_PX))
             .draw()?;
 
-        // A span shorter than a pixel would vanish: draw every span at least one pixel wide.
+        // A span shorter than a pixel would vanish: draw every span at least two pixels wide,
+        // so that it still shows when the picture is scaled down to fit a page.
         let plot_width_px = chart.plotting_area().dim_in_pixel().0.max(1);
         let one_pixel_s = end_s / f64::from(plot_width_px);
 
@@ -335,7 +337,7 @@ impl Timeline {
             let start = self.seconds_since_origin(span.start_ns);
             let end = self
                 .seconds_since_origin(span.end_ns)
-                .max(start + one_pixel_s);
+                .max(start + 2.0 * one_pixel_s);
             let colour = records.colour_of(&span.label);
             Rectangle::new([(start, top + 2), (end, top + 8)], colour.filled())
         }))?;
@@ -345,7 +347,7 @@ impl Timeline {
             let top = records.lane_of(&mark.row) as i32 * LANE;
             let at = self.seconds_since_origin(mark.at_ns);
             let colour = records.colour_of(&mark.label);
-            PathElement::new(vec![(at, top + 1), (at, top + 9)], colour.stroke_width(2))
+            PathElement::new(vec![(at, top + 1), (at, top + 9)], colour.stroke_width(3))
         }))?;
 
         self.draw_legend(&legend_area, records)
@@ -359,17 +361,22 @@ impl Timeline {
     ) -> Result<(), DrawingAreaErrorKind<io::Error>> {
         for (index, label) in records.labels.iter().enumerate() {
             let colour = records.colour_of(label);
-            let top = 15 + 22 * index as i32;
+            let top = 15 + LEGEND_ROW as i32 * index as i32;
+            let square = TEXT_PX as i32;
             if records.spans.iter().any(|span| &span.label == label) {
                 area.draw(&Rectangle::new(
-                    [(10, top), (24, top + 14)],
+                    [(10, top), (10 + square, top + square)],
                     colour.filled(),
                 ))?;
             } else {
-                let tick = vec![(17, top), (17, top + 14)];
-                area.draw(&PathElement::new(tick, colour.stroke_width(2)))?;
+                let tick = vec![(10 + square / 2, top), (10 + square / 2, top + square)];
+                area.draw(&PathElement::new(tick, colour.stroke_width(3)))?;
             }
-            area.draw(&Text::new(label.as_str(), (32, top), ("sans-serif", 14)))?;
+            area.draw(&Text::new(
+                label.as_str(),
+                (20 + square, top),
+                ("sans-serif", TEXT_PX),
+            ))?;
         }
         Ok(())
     }
@@ -419,14 +426,21 @@ impl Drop for SpanGuard {
 
 /// Chart width in pixels, legend included.
 const WIDTH: u32 = 1000;
+/// The size of every label, in pixels: 19 pixels drawn 1000 wide are still 14 when a
+/// page shows the picture 750 pixels wide (a slide on a 1024-pixel projector).
+const TEXT_PX: u32 = 19;
+/// The title's size, in pixels.
+const TITLE_PX: u32 = 24;
+/// The height of one legend entry, in pixels.
+const LEGEND_ROW: u32 = 28;
 /// Narrowest width of the legend column on the right.
-const LEGEND_WIDTH: u32 = 180;
+const LEGEND_WIDTH: u32 = 220;
 /// Widest the legend column may grow, for long labels.
-const LEGEND_MAX_WIDTH: u32 = 400;
+const LEGEND_MAX_WIDTH: u32 = 480;
 
-/// The legend column's width: wide enough for the longest label (about 7.5 pixels a
-/// character at the legend's 14-pixel font, after the 32 pixels of the colour square), so
-/// that no label runs off the picture's right edge.
+/// The legend column's width: wide enough for the longest label (about 0.54 of the font
+/// size a character, after the colour square), so that no label runs off the picture's
+/// right edge.
 fn legend_width(records: &Records) -> u32 {
     let longest = records
         .labels
@@ -434,7 +448,7 @@ fn legend_width(records: &Records) -> u32 {
         .map(|label| label.chars().count())
         .max()
         .unwrap_or(0);
-    (32 + longest as u32 * 15 / 2 + 10).clamp(LEGEND_WIDTH, LEGEND_MAX_WIDTH)
+    (20 + TEXT_PX + longest as u32 * TEXT_PX * 54 / 100 + 10).clamp(LEGEND_WIDTH, LEGEND_MAX_WIDTH)
 }
 /// Height of one lane in pixels.
 const LANE_HEIGHT: u32 = 36;
@@ -642,7 +656,7 @@ mod tests {
         let long_width = width(&long);
         assert!(long_width > LEGEND_WIDTH && long_width <= LEGEND_MAX_WIDTH);
         // 40 characters at about 7.5 pixels each, after the colour square.
-        assert!(long_width >= 32 + 40 * 7, "{long_width}");
+        assert!(long_width >= 39 + 40 * 10, "{long_width}");
     }
 
     #[test]
