@@ -14,7 +14,11 @@ use common::term::{self, FRAMES, StatusLine};
 use tokio::sync::oneshot;
 
 // ANCHOR: spin
-async fn spin(msg: &str, interval: Duration, mut done: oneshot::Receiver<()>) -> u64 {
+async fn spin(
+    msg: &str,
+    interval: Duration,
+    mut done: oneshot::Receiver<()>, // the stop message
+) -> u64 {
     let mut line = StatusLine::new(msg);
     for frame in FRAMES.chars().cycle() {
         line.draw(frame);

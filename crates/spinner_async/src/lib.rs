@@ -42,40 +42,45 @@ pub enum Work {
     Fixed(u64, Fix, u64),
 }
 
-// ANCHOR: spin
 /// Draws frames until the task is cancelled. Cancelling drops this future at its current
 /// `.await`; the `StatusLine` is dropped with it, and its `Drop` wipes the line.
-pub async fn spin(msg: &str, interval: Duration, frames: Arc<AtomicU64>, timeline: Timeline) {
+// ANCHOR: spin
+pub async fn spin(
+    msg: &str,
+    interval: Duration,
+    frames: Arc<AtomicU64>, // counted here, read by the supervisor
+    timeline: Timeline,
+) {
     let mut line = StatusLine::new(msg);
     for frame in FRAMES.chars().cycle() {
         line.draw(frame);
         frames.fetch_add(1, Ordering::Relaxed);
         timeline.mark("spinner task", "frame");
-        tokio::time::sleep(interval).await; // the thread goes back to the runtime here
+        tokio::time::sleep(interval).await; // gives the thread back
         line.clear();
     }
 }
 // ANCHOR_END: spin
 
-// ANCHOR: slow
 /// Fluent Python's `slow()`: awaits a sleep, then answers.
+// ANCHOR: slow
 pub async fn slow(seconds: Duration) -> u64 {
     tokio::time::sleep(seconds).await;
     42
 }
 // ANCHOR_END: slow
 
-// ANCHOR: blocking
 /// The pitfall: a CPU-bound call inside an `async fn`. Nothing here awaits, so for the whole
 /// check no other task on this thread can run.
+// ANCHOR: blocking
 pub async fn check_blocking(n: u64) -> bool {
     is_prime(n)
 }
 // ANCHOR_END: blocking
 
-// ANCHOR: spawn_blocking
 /// Fix 1: run the check on tokio's pool of blocking threads; this task awaits the result
 /// and the runtime's thread stays free for the spinner.
+// ANCHOR: spawn_blocking
 pub async fn check_spawn_blocking(n: u64) -> bool {
     tokio::task::spawn_blocking(move || is_prime(n))
         .await
@@ -83,9 +88,9 @@ pub async fn check_spawn_blocking(n: u64) -> bool {
 }
 // ANCHOR_END: spawn_blocking
 
-// ANCHOR: yield_now
 /// Fix 2: the same trial division in slices of `every` divisions, handing the thread back
 /// to the runtime between two slices. Returns the answer and how many times it yielded.
+// ANCHOR: yield_now
 pub async fn check_yielding(n: u64, every: u64) -> (bool, u64) {
     let mut check = PrimeCheck::new(n);
     let mut yields = 0;
@@ -110,10 +115,10 @@ pub struct Outcome {
     pub elapsed: Duration,
 }
 
-// ANCHOR: supervisor
 /// Starts the spinner task, does the work, cancels the spinner. Must run on a runtime;
 /// on the `current_thread` flavour, as asyncio, the spinner and the work share one thread.
 pub async fn supervisor(work: Work, interval: Duration, timeline: &Timeline) -> Outcome {
+    // ANCHOR: spawn
     let frames = Arc::new(AtomicU64::new(0));
     let spinner = tokio::spawn(spin(
         "thinking!",
@@ -122,6 +127,7 @@ pub async fn supervisor(work: Work, interval: Duration, timeline: &Timeline) -> 
         timeline.clone(),
     ));
     println!("spinner object: {spinner:?}");
+    // ANCHOR_END: spawn
     let started = Instant::now(); // tokio's clock: virtual time in tests that pause it
     let answer = {
         let _busy = timeline.span("main task", work.label());
@@ -133,16 +139,17 @@ pub async fn supervisor(work: Work, interval: Duration, timeline: &Timeline) -> 
         }
     };
     let elapsed = started.elapsed();
+    // ANCHOR: cancel
     let frames = frames.load(Ordering::Relaxed);
     spinner.abort(); // Fluent Python's spinner.cancel()
-    let _ = spinner.await; // wait until it is really gone (and its line wiped)
+    let _ = spinner.await; // wait until it is gone (its line wiped)
+    // ANCHOR_END: cancel
     Outcome {
         answer,
         frames,
         elapsed,
     }
 }
-// ANCHOR_END: supervisor
 
 impl Work {
     /// A label for the timeline and the transcript.
@@ -156,7 +163,6 @@ impl Work {
     }
 }
 
-// ANCHOR: yield_cost
 /// How much yielding costs: the same check of `n` never yielding (one slice as long as the
 /// whole check), then yielding every `every` divisions, on `runtime` with no other task
 /// ready, so the extra time is the pure cost of handing the thread back. Each variant's
@@ -174,17 +180,20 @@ pub fn yield_cost(
         ))
         .rounds(rounds)
         .expect(is_prime(n));
+    // ANCHOR: yield_cost
     for every in std::iter::once(u64::MAX).chain(everies.iter().copied()) {
         let name = match every {
             u64::MAX => "never".to_string(),
             every => format!("every {every}"),
         };
         cost = cost.variant_run(&name, 1, move || {
-            let (prime, yields) = runtime.block_on(check_yielding(std::hint::black_box(n), every));
+            let check = check_yielding(std::hint::black_box(n), every);
+            let (prime, yields) = runtime.block_on(check);
             Ok(common::compare::Run::new(prime).extra("yields", yields))
         });
     }
     let fastest = cost.run(report)?;
+    // ANCHOR_END: yield_cost
     // The cost of one yield: the extra time over `never`, divided by the yields.
     let never = fastest[0].took.as_secs_f64();
     let mut ns_per_yield = 0.0;
@@ -207,4 +216,3 @@ pub fn yield_cost(
     ));
     Ok(())
 }
-// ANCHOR_END: yield_cost

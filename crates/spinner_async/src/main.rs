@@ -104,7 +104,8 @@ fn explain(work: Work, frames: u64, elapsed: Duration, interval: Duration) -> St
     match work {
         Work::Blocking(_) => format!(
             "The spinner froze: {frames} of the ~{expected} frames a free thread would have drawn.\n\
-             The check never awaits, so the runtime's only thread never runs the spinner task."
+             The check never awaits, so the runtime's only thread\n\
+             never runs the spinner task."
         ),
         _ => format!(
             "The spinner kept turning: {frames} of ~{expected} frames,\n\

@@ -45,11 +45,11 @@ async fn slow(seconds: Duration) -> u64 {
     42
 }
 
-// ANCHOR: supervisor
 async fn supervisor(args: &SpinnerArgs, timeline: &Timeline) -> (u64, u64) {
     let frames = Arc::new(AtomicU64::new(0));
-    // async-std runs tasks on a pool of threads, so a spawned task may start at once. Like
-    // Python's create-then-start, ours waits for a go-ahead until it has been printed.
+    // async-std runs tasks on a pool of threads, so a spawned task may start at
+    // once. Like Python's create-then-start, ours waits for a go-ahead until it
+    // has been printed.
     let (start, started) = async_std::channel::bounded::<()>(1);
     let spin = spin(
         "thinking!",
@@ -57,6 +57,7 @@ async fn supervisor(args: &SpinnerArgs, timeline: &Timeline) -> (u64, u64) {
         frames.clone(),
         timeline.clone(),
     );
+    // ANCHOR: supervisor
     let spinner = task::spawn(async move {
         let _ = started.recv().await;
         spin.await
@@ -68,18 +69,18 @@ async fn supervisor(args: &SpinnerArgs, timeline: &Timeline) -> (u64, u64) {
         slow(args.seconds).await
     };
     let frames = frames.load(Ordering::Relaxed);
-    spinner.cancel().await; // tokio: abort(); smol: drop the task, or task.cancel().await
+    spinner.cancel().await; // tokio: abort(); smol: drop the task
     (result, frames)
+    // ANCHOR_END: supervisor
 }
-// ANCHOR_END: supervisor
 
 // ANCHOR: smol
-// The same supervisor with smol, the runtime async-std's maintainers point to:
+// The same supervisor with smol, which async-std's maintainers point to:
 //
-//     let spinner = smol::spawn(spin(...));          // a `Task`; dropping it cancels it
-//     smol::Timer::after(seconds).await;             // instead of task::sleep
-//     spinner.cancel().await;                        // waits until it is really gone
-//     smol::block_on(supervisor(...))                // instead of task::block_on
+//     let spinner = smol::spawn(spin(...)); // a `Task`: dropping cancels
+//     smol::Timer::after(seconds).await;    // instead of task::sleep
+//     spinner.cancel().await;               // waits until it is gone
+//     smol::block_on(supervisor(...))       // instead of task::block_on
 // ANCHOR_END: smol
 
 fn main() {

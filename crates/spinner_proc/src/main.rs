@@ -30,28 +30,30 @@ struct Args {
     spinner: SpinnerArgs,
 }
 
-// ANCHOR: messages
 /// What the parent tells the spinner process.
+// ANCHOR: command
 #[derive(Debug, Serialize, Deserialize)]
 enum Command {
     Start { msg: String, interval_ms: u64 },
     Stop,
 }
+// ANCHOR_END: command
 
 /// What the spinner process answers when it stops: how many frames, and when each was
 /// drawn (on the machine's monotonic clock, which both processes share).
+// ANCHOR: stopped
 #[derive(Debug, Serialize, Deserialize)]
 struct Stopped {
     frame_times_ns: Vec<u64>,
 }
-// ANCHOR_END: messages
+// ANCHOR_END: stopped
 
 /// The role under which this binary runs as the spinner process.
 const SPINNER: &str = "spinner";
 
-// ANCHOR: spin
 /// The child's part: wait for `Start`, draw frames until `Stop` (or until the parent's
 /// channel closes), wipe the line, report.
+// ANCHOR: spin
 fn spin_in_child() -> Result<(), ProcessError> {
     let parent = process::connect_to_parent::<Command, Stopped>()?;
     let Ok(Command::Start { msg, interval_ms }) = parent.rx.recv() else {
@@ -62,7 +64,7 @@ fn spin_in_child() -> Result<(), ProcessError> {
     for frame in FRAMES.chars().cycle() {
         line.draw(frame);
         frame_times_ns.push(common::measure::now_ns());
-        // Wait one interval for a message: `Stop`, or an error because the parent is gone.
+        // Wait one interval for `Stop`, or an error: the parent is gone.
         match parent
             .rx
             .try_recv_timeout(Duration::from_millis(interval_ms))
@@ -72,7 +74,7 @@ fn spin_in_child() -> Result<(), ProcessError> {
         }
     }
     line.clear();
-    // If the parent is gone there is no one to tell; ending is all that is left to do.
+    // If the parent is gone, there is no one to tell: just end.
     let _ = parent.tx.send(Stopped { frame_times_ns });
     Ok(())
 }
@@ -85,7 +87,10 @@ fn slow(seconds: Duration) -> u64 {
 }
 
 // ANCHOR: supervisor
-fn supervisor(args: &SpinnerArgs, timeline: &Timeline) -> Result<(u64, Stopped), ProcessError> {
+fn supervisor(
+    args: &SpinnerArgs, // --seconds, --interval-ms, --timeline
+    timeline: &Timeline,
+) -> Result<(u64, Stopped), ProcessError> {
     let mut spinner = Child::<Command, Stopped>::spawn(SPINNER)?;
     println!("spinner object: {spinner:?}");
     spinner.send(Command::Start {
@@ -104,10 +109,12 @@ fn supervisor(args: &SpinnerArgs, timeline: &Timeline) -> Result<(u64, Stopped),
 // ANCHOR_END: supervisor
 
 fn main() -> ExitCode {
+    // ANCHOR: role
     if process::child_role().as_deref() == Some(SPINNER) {
         term::leave_ctrl_c_to_parent();
         return common::exit_code("spinner process", spin_in_child());
     }
+    // ANCHOR_END: role
     let args = Args::parse();
     term::wipe_line_on_ctrl_c();
     let timeline = Timeline::new();

@@ -28,14 +28,19 @@ struct Args {
     spinner: SpinnerArgs,
 }
 
-// ANCHOR: spin
 /// Draws frames until `done` says stop: a message, or the sender being dropped.
-fn spin(msg: &str, interval: Duration, done: Receiver<()>, timeline: Timeline) -> u64 {
+// ANCHOR: spin
+fn spin(
+    msg: &str,
+    interval: Duration,
+    done: Receiver<()>, // a message, or the sender dropped: stop
+    timeline: Timeline,
+) -> u64 {
     let mut line = StatusLine::new(msg);
     for frame in FRAMES.chars().cycle() {
         line.draw(frame);
         timeline.mark("spinner thread", "frame");
-        // Like Python's `done.wait(.1)`: sleep one interval, unless told to stop sooner.
+        // Python's `done.wait(.1)`: sleep one interval, or stop sooner.
         match done.recv_timeout(interval) {
             Err(RecvTimeoutError::Timeout) => line.clear(),
             Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
@@ -46,8 +51,8 @@ fn spin(msg: &str, interval: Duration, done: Receiver<()>, timeline: Timeline) -
 }
 // ANCHOR_END: spin
 
-// ANCHOR: slow
 /// Blocks the calling thread, like a long computation or a blocking read.
+// ANCHOR: slow
 fn slow(seconds: Duration) -> u64 {
     thread::sleep(seconds);
     42
@@ -58,8 +63,8 @@ fn slow(seconds: Duration) -> u64 {
 fn supervisor(args: &SpinnerArgs, timeline: &Timeline) -> (u64, u64) {
     let (done_tx, done_rx) = mpsc::channel();
     let (interval, spinner_timeline) = (args.interval(), timeline.clone());
-    // Python creates the thread, prints it, then calls `start()`. A Rust thread starts
-    // running at `spawn`, so ours first waits at a barrier until it has been printed.
+    // Python prints the thread before `start()`; ours runs at `spawn`,
+    // so it first waits at a barrier until it has been printed.
     let start = Arc::new(Barrier::new(2));
     let spinner_start = Arc::clone(&start);
     let spinner = thread::Builder::new()
