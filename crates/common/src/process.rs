@@ -442,6 +442,7 @@ fn die_with_parent(command: &mut Command) {
 /// child.wait()?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
+// ANCHOR: child_command
 pub fn child_command(role: &str) -> io::Result<Command> {
     let mut command = Command::new(std::env::current_exe()?);
     command.args([ROLE_FLAG, role]);
@@ -449,6 +450,7 @@ pub fn child_command(role: &str) -> io::Result<Command> {
     die_with_parent(&mut command);
     Ok(command)
 }
+// ANCHOR_END: child_command
 
 /// The role this process was started in, if it is a child started by [`Child::spawn`] or
 /// [`child_command`]. Call it first thing in `main`, before parsing flags.

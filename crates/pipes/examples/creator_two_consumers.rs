@@ -73,8 +73,8 @@ struct NamedConsumerStart {
     start: ConsumerStart,
 }
 
-// ANCHOR: deal
 /// The creator's part: deal the items round-robin, then one sentinel to every consumer.
+// ANCHOR: deal
 fn deal(
     data: &[i64],
     queues: &[IpcSender<i64>],

@@ -149,12 +149,12 @@ impl Measurement {
     }
 }
 
-// ANCHOR: time_round_trips
 /// Times `round_trips` calls of `round_trip(n)`, each of which must return `n`.
 pub fn time_round_trips<E>(
     round_trips: u64,
     mut round_trip: impl FnMut(u64) -> Result<u64, E>,
 ) -> Result<Measurement, E> {
+    // ANCHOR: time_round_trips
     for n in 0..WARM_UP {
         round_trip(n)?;
     }
@@ -169,6 +169,7 @@ pub fn time_round_trips<E>(
             wrong += 1;
         }
     }
+    // ANCHOR_END: time_round_trips
     let total = started.elapsed();
     samples.sort_unstable();
     Ok(Measurement {
@@ -177,9 +178,9 @@ pub fn time_round_trips<E>(
         wrong,
     })
 }
-// ANCHOR_END: time_round_trips
 
 /// Parent side over ipc-channel: send `n`, receive the echo.
+// ANCHOR: over_ipc_channel
 fn over_ipc_channel(round_trips: u64) -> Result<Measurement, ProcessError> {
     let mut child = Child::<u64, u64>::spawn(IPC_ECHO)?;
     let measured = time_round_trips(round_trips, |n| {
@@ -189,6 +190,7 @@ fn over_ipc_channel(round_trips: u64) -> Result<Measurement, ProcessError> {
     child.join()?;
     Ok(measured)
 }
+// ANCHOR_END: over_ipc_channel
 
 /// Parent side over a pipe: write `n` as a line into the child's stdin, read a line back.
 fn over_os_pipe(round_trips: u64) -> io::Result<Measurement> {

@@ -40,9 +40,9 @@ impl ProcessLock {
         Ok(ProcessLock { file })
     }
 
-    // ANCHOR: acquire
     /// Blocks until this process holds the lock. The lock is released when the guard is
     /// dropped: Python's `try: … finally: lock.release()` is the guard's `Drop`.
+    // ANCHOR: acquire
     pub fn acquire(&self) -> io::Result<LockGuard<'_>> {
         self.file.lock()?;
         Ok(LockGuard { file: &self.file })
@@ -117,11 +117,11 @@ fn pieces(name: &str, item: &str) -> Vec<String> {
     pieces
 }
 
-// ANCHOR: say_slowly
 /// Writes the line piece by piece, pausing between pieces. Each piece goes out with its own
 /// `write` system call (hence the `flush`), so another process writing to the same terminal
 /// or pipe can slip its pieces in between ours, unless we hold a lock while we write.
 pub fn say_slowly(out: &mut impl Write, name: &str, item: &str, pause: Duration) -> io::Result<()> {
+    // ANCHOR: say_slowly
     for (i, piece) in pieces(name, item).iter().enumerate() {
         if i > 0 {
             thread::sleep(pause);
@@ -130,8 +130,8 @@ pub fn say_slowly(out: &mut impl Write, name: &str, item: &str, pause: Duration)
         out.flush()?;
     }
     Ok(())
+    // ANCHOR_END: say_slowly
 }
-// ANCHOR_END: say_slowly
 
 /// When one printer held the stage: nanoseconds on the machine's monotonic clock, which
 /// every process reads alike (see `common::measure::now_ns`).

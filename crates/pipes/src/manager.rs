@@ -243,17 +243,18 @@ impl Manager {
         Manager::default()
     }
 
-    // ANCHOR: handle
     /// Applies one request and answers it. Returns `false` for [`Request::Shutdown`].
     ///
     /// A failed answer is ignored: it means the caller stopped waiting (its process
     /// ended), which is no reason for the server to stop serving everyone else.
     pub fn handle(&mut self, request: Request) -> bool {
         match request {
+            // ANCHOR: handle
             Request::DictSet { key, value, done } => {
                 self.dict.set(key, value);
                 let _ = done.send(());
             }
+            // ANCHOR_END: handle
             Request::DictGet { key, reply } => {
                 let _ = reply.send(self.dict.get(&key).cloned());
             }
@@ -276,10 +277,10 @@ impl Manager {
         self.handled += 1;
         true
     }
-    // ANCHOR_END: handle
 
     /// The server loop: one request at a time, until [`Request::Shutdown`] or until every
     /// sender (every proxy, everywhere) is gone. Returns how many requests it answered.
+    // ANCHOR: serve
     pub fn serve(mut self, requests: &IpcReceiver<Request>) -> u64 {
         while let Ok(request) = requests.recv() {
             if !self.handle(request) {
@@ -288,6 +289,7 @@ impl Manager {
         }
         self.handled
     }
+    // ANCHOR_END: serve
 }
 
 /// Why a proxy call failed.
@@ -310,16 +312,24 @@ impl fmt::Display for ProxyError {
 
 impl std::error::Error for ProxyError {}
 
-// ANCHOR: call
+/// A channel that could not be made.
+impl From<std::io::Error> for ProxyError {
+    fn from(e: std::io::Error) -> Self {
+        ProxyError::Ipc(e.to_string())
+    }
+}
+
 /// One round trip: make a channel for the answer, send the request with the answer's
 /// sender inside, wait for the answer. `request` builds the request around that sender.
+// ANCHOR: call
 fn call<T: Message>(
     server: &IpcSender<Request>,
     request: impl FnOnce(IpcSender<T>) -> Request,
 ) -> Result<T, ProxyError> {
-    let (reply_to, reply) = ipc::channel().map_err(|e| ProxyError::Ipc(e.to_string()))?;
-    // Our copy of `reply_to` goes away inside the request. If the server dies before it
-    // answers, the last sender closes and `recv` fails instead of waiting for ever.
+    let (reply_to, reply) = ipc::channel()?;
+    // Our copy of `reply_to` goes away inside the request. If the server
+    // dies before it answers, the last sender closes and `recv` fails
+    // instead of waiting for ever.
     server
         .send(request(reply_to))
         .map_err(|_| ProxyError::ServerGone)?;
@@ -343,9 +353,11 @@ impl DictProxy {
     }
 
     /// `d[key] = value`; returns once the server has made the change.
+    // ANCHOR: set
     pub fn set(&self, key: Key, value: Value) -> Result<(), ProxyError> {
         call(&self.server, |done| Request::DictSet { key, value, done })
     }
+    // ANCHOR_END: set
 
     /// `d.get(key)`.
     pub fn get(&self, key: Key) -> Result<Option<Value>, ProxyError> {

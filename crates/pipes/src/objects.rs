@@ -82,9 +82,9 @@ use std::fmt;
 use common::process::{self, ProcessError};
 use serde::{Deserialize, Serialize};
 
-// ANCHOR: value
 /// One item of a list like Python's `[42, None, 'hello']`: a number, nothing, or a string.
 /// Python lists may mix types freely; in Rust the mix is spelled out as an enum.
+// ANCHOR: value
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Value {
     Int(i64),
@@ -147,12 +147,13 @@ fn python_str(s: &str) -> String {
 /// The hidden role of the child that sends lists back.
 pub const ECHO: &str = "echo";
 
-// ANCHOR: echo
 /// The child's part: say what arrived, send it back, until the parent closes the channel.
+// ANCHOR: echo
 pub fn echo_in_child() -> Result<(), ProcessError> {
     let parent = process::connect_to_parent::<Vec<Value>, Vec<Value>>()?;
     while let Ok(list) = parent.rx.recv() {
-        // `list` was rebuilt from bytes in this process: a copy, not the parent's value.
+        // `list` was rebuilt from bytes in this process: a copy, not the
+        // parent's value.
         println!("child (pid {}) received: {list:?}", std::process::id());
         if parent.tx.send(list).is_err() {
             break; // the parent is gone

@@ -406,17 +406,19 @@ impl<Job: Message, Out: Message> ProcessPool<Job, Out> {
         Some(result)
     }
 
-    // ANCHOR: failure
     /// Worker `index`'s result channel closed: the process is gone. The job it held, if
     /// any, fails with the reason (e.g. `killed by signal 9 (SIGKILL)`); it is not retried.
+    // ANCHOR: failure
     fn gone(&mut self, index: usize) -> Option<JobResult<Out>> {
         let id = self.id(index);
         let worker = &mut self.workers[index];
         if !worker.alive {
-            return None; // already reported when a job could not be handed to it
+            // Already reported when a job could not be handed to it.
+            return None;
         }
         worker.alive = false;
-        // The channel closes when the process ends, so its exit status is at hand.
+        // The channel closes when the process ends, so its exit status
+        // is at hand.
         let cause = worker.child.why_gone();
         let job = worker.running.take()?;
         Some(JobResult::failed(
@@ -484,8 +486,8 @@ pub struct Run<'pool, Job: Message, Out: Message, I: Iterator<Item = Job>> {
 }
 
 impl<Job: Message, Out: Message, I: Iterator<Item = Job>> Run<'_, Job, Out, I> {
-    // ANCHOR: dispatch
     /// Gives the next job in the queue to every live worker that has none.
+    // ANCHOR: dispatch
     fn dispatch(&mut self) {
         for index in 0..self.pool.workers.len() {
             let worker = &self.pool.workers[index];
@@ -497,8 +499,9 @@ impl<Job: Message, Out: Message, I: Iterator<Item = Job>> Run<'_, Job, Out, I> {
             };
             match worker.child.send(input) {
                 Ok(()) => self.pool.workers[index].running = Some(job),
-                // It died since we last looked. The job was in its hands as far as we
-                // can tell, so it fails like any job whose worker died (no retry).
+                // It died since we last looked. The job was in its hands as
+                // far as we can tell, so it fails like any job whose worker
+                // died (no retry).
                 Err(_) => {
                     self.pool.workers[index].running = Some(job);
                     self.ready.extend(self.pool.gone(index));
@@ -542,7 +545,6 @@ impl<Job: Message, Out: Message, I: Iterator<Item = Job>> Drop for Run<'_, Job, 
     }
 }
 
-// ANCHOR: worker
 /// The worker's side: connects to the parent, then runs `work` on each job it receives
 /// and sends back the output, until the parent closes the channel (or dies).
 ///
@@ -553,11 +555,13 @@ where
     Job: Message,
     Out: Message,
 {
+    // ANCHOR: worker
     let parent = process::connect_to_parent::<Job, Done<Out>>()?;
     loop {
         let job = match parent.rx.recv() {
             Ok(job) => job,
-            // The parent closed its end: no more jobs, and that is a normal end.
+            // The parent closed its end: no more jobs, and that is a normal
+            // end.
             Err(IpcError::Disconnected) => return Ok(()),
             Err(error) => return Err(ProcessError::Ipc(error.to_string())),
         };
@@ -573,8 +577,8 @@ where
             return Ok(()); // the parent is gone: nobody wants the answer
         }
     }
+    // ANCHOR_END: worker
 }
-// ANCHOR_END: worker
 
 /// The text of a panic: `panic!("...")` carries a `&str` or a `String`.
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -632,19 +636,20 @@ pub fn map_timed<Job: Message + Clone, Out: Message>(
     })
 }
 
-// ANCHOR: bounds
 /// How long demand-driven dispatch takes to run jobs of these costs on `workers`
 /// workers, in the jobs' own cost units, if each job costs exactly its estimate and
 /// handing over is free: every job, in the given order, goes to the worker that is free
 /// first (the lowest-numbered one on a tie, as [`ProcessPool::run`] does).
+// ANCHOR: makespan
 pub fn makespan(costs: &[u64], workers: usize) -> u64 {
     let mut free_at = vec![0_u64; workers.max(1)];
     for &cost in costs {
-        let first_free = free_at.iter_mut().min().expect("at least one worker");
-        *first_free += cost;
+        let free = free_at.iter_mut().min().expect("at least one worker");
+        *free += cost;
     }
     free_at.into_iter().max().unwrap_or(0)
 }
+// ANCHOR_END: makespan
 
 /// The speedup over one worker that `workers` workers reach *in this order*, by the
 /// same model as [`makespan`].
@@ -660,6 +665,7 @@ pub fn predicted_speedup(costs: &[u64], workers: usize) -> f64 {
 /// order: Amdahl's argument applied to a list of jobs. A job runs on one core, so the
 /// run lasts at least as long as its largest job, and `workers` cores at best divide the
 /// total by `workers`: `total / max(largest, total / workers)`.
+// ANCHOR: speedup_bound
 pub fn speedup_bound(costs: &[u64], workers: usize) -> f64 {
     let total = costs.iter().sum::<u64>() as f64;
     let largest = costs.iter().copied().max().unwrap_or(0) as f64;
@@ -670,7 +676,7 @@ pub fn speedup_bound(costs: &[u64], workers: usize) -> f64 {
         total / shortest_possible
     }
 }
-// ANCHOR_END: bounds
+// ANCHOR_END: speedup_bound
 
 #[cfg(test)]
 mod tests {

@@ -97,16 +97,20 @@ pub fn put_all(
     queue.send(SENTINEL)
 }
 
-// ANCHOR: consumer
 /// The consumer's part: take items and double them until the sentinel arrives. Every line
 /// starts with `prefix`, so that several consumers can be told apart.
+// ANCHOR: consumer
 pub fn consume(queue: &IpcReceiver<i64>, prefix: &str) -> Consumed {
     let mut done = Consumed::default();
-    // `recv` fails once every sender is gone and the queue is empty: a creator that died
-    // before its sentinel must not leave us waiting for ever.
+    // `recv` fails once every sender is gone and the queue is empty: a
+    // creator that died before its sentinel must not leave us waiting for
+    // ever.
     while let Ok(item) = queue.recv() {
         if item == SENTINEL {
-            println!("{prefix}sentinel found ({SENTINEL}): the consumer stops");
+            println!(
+                "{prefix}sentinel found ({SENTINEL}): \
+                 the consumer stops"
+            );
             done.saw_sentinel = true;
             break;
         }

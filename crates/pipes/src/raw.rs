@@ -87,7 +87,6 @@ pub fn worker_command(settings: WorkerSettings) -> io::Result<Command> {
     Ok(command)
 }
 
-// ANCHOR: serve
 /// The worker's side: reads commands from `input` a line at a time and answers each on
 /// `output`, until `quit` or the end of input. Narrates on stderr, because in the real
 /// worker `output` is stdout, the pipe to the parent.
@@ -98,6 +97,7 @@ pub fn serve(
     settings: WorkerSettings,
 ) -> io::Result<()> {
     let mut replies = 0;
+    // ANCHOR: serve
     for line in input.lines() {
         let command = line?;
         eprintln!("child:  {name} received {command}");
@@ -105,18 +105,19 @@ pub fn serve(
             return Ok(());
         }
         writeln!(output, "{name} accepted {command}")?;
-        // Send the line now. Left in our buffer, it would never reach the parent, which
-        // waits for it before it sends anything else.
+        // Send the line now. Left in our buffer, it would never reach the
+        // parent, which waits for it before it sends anything else.
         output.flush()?;
         replies += 1;
         if settings.stop_after == Some(replies) {
-            return Ok(()); // leave without `quit`: the parent sees our stdout close
+            // Leave without `quit`: the parent sees our stdout close.
+            return Ok(());
         }
         thread::sleep(Duration::from_millis(settings.delay_ms));
     }
+    // ANCHOR_END: serve
     Ok(()) // the parent closed our stdin
 }
-// ANCHOR_END: serve
 
 /// What can go wrong in a dialogue over a pipe.
 #[derive(Debug)]
@@ -201,11 +202,12 @@ impl RawWorker {
     }
 
     /// Sends one command and waits for its reply, which must be `<name> accepted <command>`.
+    // ANCHOR: ask
     pub fn ask(&mut self, command: &str) -> Result<String, RawError> {
         self.send_line(command)?;
         let mut reply = String::new();
-        // `read_line` returns 0 at end-of-file: the child closed its stdout, so it has
-        // exited (or is exiting) without answering.
+        // `read_line` returns 0 at end-of-file: the child closed its
+        // stdout, so it has exited (or is exiting) without answering.
         if self.stdout.read_line(&mut reply).map_err(RawError::Io)? == 0 {
             return Err(self.closed_early(command));
         }
@@ -219,6 +221,7 @@ impl RawWorker {
         self.replies += 1;
         Ok(reply)
     }
+    // ANCHOR_END: ask
 
     /// Sends `quit`, closes the pipe into the child and waits for it to exit.
     pub fn quit(mut self) -> Result<ExitStatus, RawError> {

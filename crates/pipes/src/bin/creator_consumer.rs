@@ -68,21 +68,24 @@ fn consumer() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-// ANCHOR: wiring
 fn run(data: &[i64], pause: Duration) -> Result<Consumed, ProcessError> {
-    // One channel, made here. Neither child could make it for the other: each would need
-    // to reach the other first. The parent knows both, so it does the introductions.
+    // ANCHOR: wiring
+    // One channel, made here. Neither child could make it for the
+    // other: each would need to reach the other first. The parent knows
+    // both, so it does the introductions.
     let (sender, receiver) = ipc::channel::<i64>()?;
     let creator = Child::<CreatorStart, ()>::spawn(CREATOR)?;
     let mut consumer = Child::<ConsumerStart, Consumed>::spawn(CONSUMER)?;
     println!(
-        "creator process pid {}, consumer process pid {}: one channel between them",
+        "creator process pid {}, consumer process pid {}: \
+         one channel between them",
         creator.pid(),
         consumer.pid()
     );
     creator.send(CreatorStart {
         data: data.to_vec(),
-        queue: sender, // moved: the parent keeps no sender, so only the creator can put
+        // Moved: the parent keeps no sender, so only the creator can put.
+        queue: sender,
         pause,
     })?;
     consumer.send(ConsumerStart { queue: receiver })?;
@@ -90,16 +93,18 @@ fn run(data: &[i64], pause: Duration) -> Result<Consumed, ProcessError> {
     creator.join()?;
     consumer.join()?;
     Ok(done)
+    // ANCHOR_END: wiring
 }
-// ANCHOR_END: wiring
 
 fn main() -> ExitCode {
+    // ANCHOR: role_check
     if let Some(exit) = process::run_child([
         process::role(CREATOR, creator),
         process::role(CONSUMER, consumer),
     ]) {
         return exit;
     }
+    // ANCHOR_END: role_check
     let args = Args::parse();
     common::exit_code("creator_consumer", check(&args))
 }

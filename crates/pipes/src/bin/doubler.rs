@@ -54,8 +54,8 @@ struct Doubled {
 /// The hidden role under which this program runs as a doubler.
 const DOUBLER: &str = "doubler";
 
-// ANCHOR: doubler
 /// The child's part: double the number, say so, answer the parent.
+// ANCHOR: doubler
 fn doubler() -> Result<(), ProcessError> {
     let parent = process::connect_to_parent::<Job, Doubled>()?;
     let Ok(Job { number, name }) = parent.rx.recv() else {
@@ -64,7 +64,9 @@ fn doubler() -> Result<(), ProcessError> {
     let result = number * 2;
     let pid = std::process::id();
     match name {
-        None => println!("{number} doubled to {result} by process id: {pid}"),
+        None => {
+            println!("{number} doubled to {result} by process id: {pid}");
+        }
         Some(name) => println!("{number} doubled to {result} by: {name}"),
     }
     let _ = parent.tx.send(Doubled {
@@ -76,12 +78,14 @@ fn doubler() -> Result<(), ProcessError> {
 }
 // ANCHOR_END: doubler
 
-// ANCHOR: parent
 /// Starts one child per job, then lets them all work at once, then joins them.
+///
+/// Starting a process takes far longer than doubling a number: a child given its job at
+/// birth would be done before the next one started, and the output would look
+/// sequential. So every child is started first, and only then do the jobs go out. Then
+/// every answer is collected and checked: the right double, signed by that very child.
+// ANCHOR: parent
 fn run_children(jobs: Vec<Job>) -> Result<(), ProcessError> {
-    // Starting a process takes far longer than doubling a number: a child given its job at
-    // birth would be done before the next one started, and the output would look
-    // sequential. So every child is started first, and only then do the jobs go out.
     let mut children = Vec::new();
     for _ in &jobs {
         children.push(Child::<Job, Doubled>::spawn(DOUBLER)?);
@@ -90,7 +94,6 @@ fn run_children(jobs: Vec<Job>) -> Result<(), ProcessError> {
     for (child, job) in children.iter().zip(jobs) {
         child.send(job)?;
     }
-    // Collect every answer and check it: the right double, signed by that very child.
     for (mut child, number) in children.into_iter().zip(numbers) {
         let answer = child.recv()?;
         let right = answer.number == number
@@ -98,7 +101,8 @@ fn run_children(jobs: Vec<Job>) -> Result<(), ProcessError> {
             && answer.pid == child.pid()
             && answer.pid != std::process::id();
         if !right {
-            return Err(ProcessError::Ipc(format!("wrong answer: {answer:?}")));
+            let wrong = format!("wrong answer: {answer:?}");
+            return Err(ProcessError::Ipc(wrong));
         }
         child.join()?; // `proc.join()`: wait until it has exited
     }

@@ -40,8 +40,8 @@ struct WorkerStart {
     list: ListProxy,
 }
 
-// ANCHOR: f
 /// The Python original's `f(d, l)`. Each line is a request to the server process and its answer.
+// ANCHOR: f
 fn f(d: &DictProxy, l: &ListProxy) -> Result<(), manager::ProxyError> {
     d.set(Key::Int(1), Value::Str("1".into()))?;
     d.set(Key::Str("2".into()), Value::Int(2))?;

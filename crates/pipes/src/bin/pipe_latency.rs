@@ -56,13 +56,18 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let mut report = Report::new("pipe_latency").json(args.json);
     compare(&mut report, "round trip, unpinned", args)?;
     // ANCHOR: pinned
-    // The children started while we are pinned inherit the pinning: both sides share a CPU.
+    // The children started while we are pinned inherit the pinning:
+    // both sides share a CPU.
     match PinnedToOneCpu::first_allowed() {
         Ok(pinned) => {
-            let workload = format!("round trip, pinned to CPU {}", pinned.cpu());
+            let cpu = pinned.cpu();
+            let workload = format!("round trip, pinned to CPU {cpu}");
             compare(&mut report, &workload, args)?;
         } // dropping `pinned` gives us every CPU back
-        Err(e) => eprintln!("could not pin to one CPU ({e}): pinned rows left out"),
+        Err(e) => eprintln!(
+            "could not pin to one CPU ({e}): \
+             pinned rows left out"
+        ),
     }
     // ANCHOR_END: pinned
     report.baseline_variant(Transport::IpcChannel.label());
@@ -74,7 +79,6 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-// ANCHOR: compare
 /// The three transports side by side; a run's answer is how many echoes came back wrong.
 fn compare(report: &mut Report, workload: &str, args: &Args) -> Result<(), Box<dyn Error>> {
     let mut comparison = Comparison::new(workload)
@@ -95,4 +99,3 @@ fn compare(report: &mut Report, workload: &str, args: &Args) -> Result<(), Box<d
     comparison.run(report)?;
     Ok(())
 }
-// ANCHOR_END: compare

@@ -44,7 +44,6 @@ fn worker() -> io::Result<()> {
     raw::serve("Worker", io::stdin().lock(), io::stdout().lock(), settings)
 }
 
-// ANCHOR: dialogue
 fn dialogue(args: &Args) -> Result<(), Box<dyn Error>> {
     let settings = WorkerSettings {
         delay_ms: args.delay_ms,
@@ -57,11 +56,13 @@ fn dialogue(args: &Args) -> Result<(), Box<dyn Error>> {
         std::process::id(),
         worker.pid()
     );
+    // ANCHOR: dialogue
     for i in 0..args.commands {
         let reply = worker.ask(&format!("command {i}"))?;
         println!("parent: {reply}");
     }
     let status = worker.quit()?;
+    // ANCHOR_END: dialogue
     if !status.success() {
         return Err(format!("the worker ended with {}", process::describe(status)).into());
     }
@@ -73,7 +74,6 @@ fn dialogue(args: &Args) -> Result<(), Box<dyn Error>> {
     );
     Ok(())
 }
-// ANCHOR_END: dialogue
 
 fn main() -> ExitCode {
     if let Some(exit) = process::run_child([process::role(raw::ROLE, worker)]) {

@@ -63,8 +63,8 @@ impl fmt::Display for Request {
 /// The hidden role under which this program runs as the worker.
 const WORKER: &str = "worker";
 
-// ANCHOR: worker
 /// The child's part: answer commands until `quit` (or until the parent's channel closes).
+// ANCHOR: worker
 fn worker() -> Result<(), ProcessError> {
     let parent = process::connect_to_parent::<Request, String>()?;
     let Ok(Request::Start { name, delay_ms }) = parent.rx.recv() else {
@@ -89,7 +89,8 @@ fn worker() -> Result<(), ProcessError> {
 fn dialogue(args: &Args) -> Result<(), ProcessError> {
     let mut worker = Child::<Request, String>::spawn(WORKER)?;
     println!(
-        "parent: pid {}, worker child pid {} (an ipc-channel pair between us)",
+        "parent: pid {}, worker child pid {} \
+         (an ipc-channel pair between us)",
         std::process::id(),
         worker.pid()
     );
@@ -99,7 +100,8 @@ fn dialogue(args: &Args) -> Result<(), ProcessError> {
     })?;
     for i in 0..args.commands {
         worker.send(Request::Command(i))?;
-        println!("parent: {}", worker.recv()?); // the child's reply, printed here
+        // The child's reply, printed here.
+        println!("parent: {}", worker.recv()?);
     }
     worker.send(Request::Quit)?;
     worker.join()?; // like `p.join()`: wait for the worker process to exit

@@ -23,7 +23,7 @@ use clap::Parser;
 use common::process;
 use common::timeline::Timeline;
 use pipes::pool::{ProcessPool, WorkerId};
-use pipes::prime_jobs::{self, NumberSet, Order};
+use pipes::prime_jobs::{self, NumberSet, Order, WORKER};
 
 /// Check whether numbers are prime in a pool of worker processes (Fluent Python's procs.py).
 #[derive(Parser)]
@@ -71,11 +71,14 @@ fn check_numbers(args: &Args) -> Result<(), Box<dyn Error>> {
     );
     let timeline = Timeline::new(); // its zero is now, when the processes start
     let started = Instant::now();
-    // ANCHOR: results
-    let mut pool = ProcessPool::<u64, bool>::start(prime_jobs::WORKER, workers)?;
+    // ANCHOR: start
+    let mut pool = ProcessPool::<u64, bool>::start(WORKER, workers)?;
+    // ANCHOR_END: start
     for (index, pid) in pool.pids().into_iter().enumerate() {
-        timeline.mark(WorkerId { index, pid }.to_string(), "ready"); // a row per worker, in order
+        // A row per worker, in order.
+        timeline.mark(WorkerId { index, pid }.to_string(), "ready");
     }
+    // ANCHOR: results
     let mut checked = 0;
     for result in pool.run(numbers.iter().copied()) {
         let n = numbers[result.job];
@@ -84,11 +87,12 @@ fn check_numbers(args: &Args) -> Result<(), Box<dyn Error>> {
                 println!("{}", line(n, *prime, elapsed));
                 checked += 1;
             }
-            // A worker died with this number in its hands: say so, and carry on.
+            // A worker died with this number in its hands: say so, and
+            // carry on.
             _ => eprintln!("{n}: {result}"),
         }
-        if let (Some(worker), Some((start, end))) = (result.worker, result.span_ns) {
-            timeline.record(worker.to_string(), n.to_string(), start, end);
+        if let (Some(id), Some(span)) = (result.worker, result.span_ns) {
+            timeline.record(id.to_string(), n.to_string(), span.0, span.1);
         }
     }
     println!(

@@ -42,13 +42,13 @@ fn main() -> ExitCode {
     common::exit_code("prime_procs_speedup", run(&args))
 }
 
-// ANCHOR: variants
 /// A variant: its name, how many worker processes, the order of the queue.
 type Plan = (&'static str, usize, Order);
 /// A run's answer: every number with its verdict, sorted, whatever the order of the run.
 type Verdicts = Vec<(u64, bool)>;
 
 /// The variants of each set.
+// ANCHOR: variants
 const PLANS: [(NumberSet, &[Plan]); 2] = [
     (
         NumberSet::ProcsPy,
@@ -66,6 +66,7 @@ const PLANS: [(NumberSet, &[Plan]); 2] = [
         ],
     ),
 ];
+// ANCHOR_END: variants
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     common::warn_if_debug!();
@@ -94,7 +95,6 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         }
         comparison.run(&mut report)?;
     }
-    // ANCHOR_END: variants
     report.note("bound: the best speedup these jobs allow on that many processes, in any order");
     report.note("       (total divisions / max(largest job, total / processes));");
     report.note("order_bound: what handing out the jobs in this order allows, by the same count.");

@@ -57,8 +57,8 @@ struct Job {
     pause_ms: u64,
 }
 
-// ANCHOR: printer
 /// The printer's part, Python's `printer(item, lock)`: take the lock, print, release.
+// ANCHOR: printer
 fn printer() -> Result<(), Box<dyn Error>> {
     let parent = process::connect_to_parent::<Job, Window>()?;
     let Ok(job) = parent.rx.recv() else {
@@ -69,8 +69,8 @@ fn printer() -> Result<(), Box<dyn Error>> {
         Some(path) => Some(ProcessLock::open(path)?),
         None => None,
     };
-    // Taken here (waiting while another printer holds it), released when `_guard` goes
-    // out of scope at the end of this function.
+    // Taken here (waiting while another printer holds it), released when
+    // `_guard` goes out of scope at the end of this function.
     let _guard = match &lock {
         Some(lock) => Some(lock.acquire()?),
         None => None,

@@ -54,9 +54,9 @@ fn threads(count: u32) -> bool {
         .all(|(i, handle)| handle.join().ok() == Some(i))
 }
 
-// ANCHOR: processes
 /// Starts `count` copies of this program that exit at once, and waits for them all.
 /// `true` if every one exited with status 0.
+// ANCHOR: processes
 fn processes(count: u32) -> Result<bool, ProcessError> {
     let mut children = Vec::new();
     for _ in 0..count {
