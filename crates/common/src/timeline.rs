@@ -305,7 +305,8 @@ impl Timeline {
         let centres: Vec<i32> = (0..lanes).map(|lane| lane * LANE + LANE / 2).collect();
         let end_s = self.chart_end_seconds(records);
         let longest_name = records.rows.iter().map(|r| r.chars().count()).max();
-        let name_width = (longest_name.unwrap_or(0) as u32 * TEXT_PX * 6 / 10 + 20).clamp(60, 360);
+        let name_width =
+            (longest_name.unwrap_or(0) as u32 * TEXT_PX * 45 / 100 + 20).clamp(60, 360);
 
         let mut chart = ChartBuilder::on(&chart_area)
             .margin(10)
@@ -426,21 +427,22 @@ impl Drop for SpanGuard {
 
 /// Chart width in pixels, legend included.
 const WIDTH: u32 = 1000;
-/// The size of every label, in pixels: 19 pixels drawn 1000 wide are still 14 when a
-/// page shows the picture 750 pixels wide (a slide on a 1024-pixel projector).
-const TEXT_PX: u32 = 19;
-/// The title's size, in pixels.
-const TITLE_PX: u32 = 24;
+/// The size asked for every label. plotters writes a font size of 1/1.24 of it into the
+/// SVG (19.4 px), and a page shows the 1000-pixel picture 750 pixels wide (a slide on a
+/// 1024-pixel projector): the labels are still 14.5 px high there.
+const TEXT_PX: u32 = 24;
+/// The size asked for the title.
+const TITLE_PX: u32 = 30;
 /// The height of one legend entry, in pixels.
-const LEGEND_ROW: u32 = 28;
+const LEGEND_ROW: u32 = 30;
 /// Narrowest width of the legend column on the right.
 const LEGEND_WIDTH: u32 = 220;
 /// Widest the legend column may grow, for long labels.
-const LEGEND_MAX_WIDTH: u32 = 480;
+const LEGEND_MAX_WIDTH: u32 = 520;
 
-/// The legend column's width: wide enough for the longest label (about 0.54 of the font
-/// size a character, after the colour square), so that no label runs off the picture's
-/// right edge.
+/// The legend column's width: wide enough for the longest label (about 0.44 of the asked
+/// font size a character, after the colour square), so that no label runs off the
+/// picture's right edge.
 fn legend_width(records: &Records) -> u32 {
     let longest = records
         .labels
@@ -448,7 +450,7 @@ fn legend_width(records: &Records) -> u32 {
         .map(|label| label.chars().count())
         .max()
         .unwrap_or(0);
-    (20 + TEXT_PX + longest as u32 * TEXT_PX * 54 / 100 + 10).clamp(LEGEND_WIDTH, LEGEND_MAX_WIDTH)
+    (20 + TEXT_PX + longest as u32 * TEXT_PX * 44 / 100 + 10).clamp(LEGEND_WIDTH, LEGEND_MAX_WIDTH)
 }
 /// Height of one lane in pixels.
 const LANE_HEIGHT: u32 = 36;
@@ -656,7 +658,7 @@ mod tests {
         let long_width = width(&long);
         assert!(long_width > LEGEND_WIDTH && long_width <= LEGEND_MAX_WIDTH);
         // 40 characters at about 7.5 pixels each, after the colour square.
-        assert!(long_width >= 39 + 40 * 10, "{long_width}");
+        assert!(long_width >= 44 + 40 * 10, "{long_width}");
     }
 
     #[test]
