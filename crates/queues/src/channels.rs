@@ -35,10 +35,10 @@ const WATCH: Duration = Duration::from_millis(100);
 /// demo stops with a message rather than hang.
 const GIVE_UP: Duration = Duration::from_secs(5);
 
-// ANCHOR: mpsc
 /// Three producers send three messages each to one receiver.
 pub fn mpsc_demo() {
     println!("std mpsc::channel(): three senders, one receiver");
+    // ANCHOR: mpsc
     let (tx, rx) = mpsc::channel();
     let arrived: Vec<(u32, u32)> = thread::scope(|s| {
         for producer in 1..=3 {
@@ -50,11 +50,13 @@ pub fn mpsc_demo() {
                 }
             }); // the producer returns: its Sender is dropped
         }
-        // `rx.iter()` ends only when no Sender is left. The producers drop theirs as they
-        // finish; this original one we drop here, or the loop would wait for it for ever.
+        // `rx.iter()` ends only when no Sender is left. The producers
+        // drop theirs as they finish; this original one we drop here,
+        // or the loop would wait for it for ever.
         drop(tx);
         rx.iter().collect()
     });
+    // ANCHOR_END: mpsc
     let order: Vec<String> = arrived.iter().map(|(p, i)| format!("{p}.{i}")).collect();
     println!("  arrived (producer.message): {}", order.join(" "));
     println!("  (the order between producers may change from run to run; within one, never)");
@@ -71,36 +73,34 @@ pub fn mpsc_demo() {
     }
     println!("  the receiving loop ended: every Sender had been dropped");
 }
-// ANCHOR_END: mpsc
 
-// ANCHOR: unbounded
 /// No limit: the sender never waits, even with nobody receiving.
 pub fn unbounded_demo() {
     println!("crossbeam channel::unbounded(): send never waits");
+    // ANCHOR: unbounded
     let (tx, rx) = channel::unbounded();
     send_and_receive(tx, rx, 5);
+    // ANCHOR_END: unbounded
 }
-// ANCHOR_END: unbounded
 
-// ANCHOR: bounded
 /// Room for two: the third send waits until the main thread receives.
 pub fn bounded_demo() {
     println!("crossbeam channel::bounded(2): a send waits while the channel is full");
+    // ANCHOR: bounded
     let (tx, rx) = channel::bounded(2);
     send_and_receive(tx, rx, 3);
+    // ANCHOR_END: bounded
 }
-// ANCHOR_END: bounded
 
-// ANCHOR: zero
 /// Room for nothing: every send waits until a receiver takes the message (a rendezvous).
 pub fn zero_demo() {
     println!("crossbeam channel::bounded(0): every send waits for its receiver");
+    // ANCHOR: zero
     let (tx, rx) = channel::bounded(0);
     send_and_receive(tx, rx, 2);
+    // ANCHOR_END: zero
 }
-// ANCHOR_END: zero
 
-// ANCHOR: select
 /// `select!` waits on several channels and takes the first one ready: here a job's answer
 /// against a timer, the channel `channel::after` fills once its time is up.
 pub fn select_demo() {
@@ -108,12 +108,14 @@ pub fn select_demo() {
 
     // A job that answers at once (summing the primes up to 1000 takes microseconds),
     // against a timeout it will not lose to.
+    // ANCHOR: select
     let (answer_tx, answer) = channel::bounded(1);
     thread::scope(|s| {
         s.spawn(move || answer_tx.send(sum_primes_upto(1000)));
         select! {
             recv(answer) -> sum => println!(
-                "  a quick job against after(5 s): the answer came first: {}",
+                "  a quick job against after(5 s): \
+                 the answer came first: {}",
                 sum.expect("the job answers")
             ),
             recv(channel::after(GIVE_UP)) -> _ => println!(
@@ -121,6 +123,7 @@ pub fn select_demo() {
             ),
         }
     });
+    // ANCHOR_END: select
 
     // A job held back until the select is over: only the timer can be ready.
     let (go_tx, go) = channel::bounded::<()>(0);
@@ -146,7 +149,6 @@ pub fn select_demo() {
         println!("  released afterwards, the held-back job answers: {late}");
     });
 }
-// ANCHOR_END: select
 
 /// What the sender tells the main thread, on a channel of its own.
 pub enum Report {
@@ -184,15 +186,19 @@ impl fmt::Display for Report {
     }
 }
 
-// ANCHOR: sender
 /// Sends 0, 1, 2, … on `tx`, reporting each step on `reports`.
+// ANCHOR: sender
 pub fn sender(tx: Sender<u32>, messages: u32, reports: Sender<Report>) {
-    let report = |r: Report| reports.send(r).expect("the main thread reads reports");
+    let report = |r| {
+        reports.send(r).expect("the main thread reads reports");
+    };
     for message in 0..messages {
-        // `is_full` is true for a bounded channel with no room left, and always true for
-        // a zero-capacity one, which never has room. An unbounded channel is never full.
+        // `is_full` is true for a bounded channel with no room left, and
+        // always true for a zero-capacity one, which never has room. An
+        // unbounded channel is never full.
         if tx.is_full() {
-            let (len, capacity) = (tx.len(), tx.capacity().unwrap_or_default());
+            let len = tx.len();
+            let capacity = tx.capacity().unwrap_or_default();
             report(Report::Waits {
                 message,
                 len,

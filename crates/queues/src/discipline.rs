@@ -9,7 +9,6 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-// ANCHOR: disciplines
 /// Where an item goes on `put` and which item comes out on `get`.
 ///
 /// The queue calls these only while holding its lock, so an implementation is plain,
@@ -30,6 +29,7 @@ pub trait Discipline<T>: Default {
 /// First in, first out: a ring buffer, items leave from the front.
 pub struct Fifo<T>(VecDeque<T>);
 
+// ANCHOR: fifo
 impl<T> Discipline<T> for Fifo<T> {
     fn push(&mut self, item: T) {
         self.0.push_back(item);
@@ -41,6 +41,7 @@ impl<T> Discipline<T> for Fifo<T> {
         self.0.len()
     }
 }
+// ANCHOR_END: fifo
 
 /// Last in, first out: a stack, the newest item leaves first.
 pub struct Lifo<T>(Vec<T>);
@@ -62,6 +63,7 @@ impl<T> Discipline<T> for Lifo<T> {
 /// `BinaryHeap` is a max-heap: it pops the *largest* item. Wrapping every item in
 /// [`Reverse`] flips the comparison, so the smallest comes out first, and `(1, "urgent")`
 /// leaves before `(5, "later")` exactly as in Python.
+// ANCHOR: priority
 pub struct Priority<T>(BinaryHeap<Reverse<T>>);
 
 impl<T: Ord> Discipline<T> for Priority<T> {
@@ -75,7 +77,7 @@ impl<T: Ord> Discipline<T> for Priority<T> {
         self.0.len()
     }
 }
-// ANCHOR_END: disciplines
+// ANCHOR_END: priority
 
 // `#[derive(Default)]` would demand `T: Default`, which an item type need not be.
 impl<T> Default for Fifo<T> {

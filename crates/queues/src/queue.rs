@@ -20,7 +20,6 @@ pub type PriorityQueue<T> = BlockingQueue<T, Priority<T>>;
 /// queue), so this only happens after a bug elsewhere, and we pass the panic on.
 const POISONED: &str = "a thread panicked while holding the queue's lock";
 
-// ANCHOR: core
 /// A thread-safe queue whose `get` waits for an item and whose `put` waits for room.
 ///
 /// `D` decides the order ([`Fifo`], [`Lifo`] or [`Priority`]); everything else is shared.
@@ -62,7 +61,6 @@ struct State<D> {
     putters_to_wake: usize,
     joiners_to_wake: usize,
 }
-// ANCHOR_END: core
 
 /// The lock's guard, as the methods below pass it around.
 type Guard<'a, D> = MutexGuard<'a, State<D>>;
@@ -75,6 +73,7 @@ impl<T, D: Discipline<T>> BlockingQueue<T, D> {
 
     /// A queue that holds at most `maxsize` items; `put` waits while it is full.
     /// As in Python's `Queue(maxsize)`, 0 means no limit.
+    // ANCHOR: with_maxsize
     pub fn with_maxsize(maxsize: usize) -> Self {
         BlockingQueue {
             state: Mutex::new(State {
@@ -91,6 +90,7 @@ impl<T, D: Discipline<T>> BlockingQueue<T, D> {
             items_are: PhantomData,
         }
     }
+    // ANCHOR_END: with_maxsize
 
     fn lock(&self) -> Guard<'_, D> {
         self.state.lock().expect(POISONED)
@@ -100,30 +100,36 @@ impl<T, D: Discipline<T>> BlockingQueue<T, D> {
         self.maxsize > 0 && state.items.len() >= self.maxsize
     }
 
-    // ANCHOR: put
     /// Adds an item, waiting while the queue is full. Python's `q.put(item)`
     /// (`block=True`, no timeout).
+    // ANCHOR: put
     pub fn put(&self, item: T) {
         let mut state = self.lock();
-        // A `while`, not an `if`: when we wake up, another putter may have taken the room
-        // first. (A condition variable may also wake us for no reason at all.)
+        // A `while`, not an `if`: when we wake up, another putter
+        // may have taken the room first. (A condition variable may
+        // also wake us for no reason at all.)
         while self.is_full(&state) {
-            // Count ourselves in before sleeping, still under the lock: a getter that
-            // found the count at 0 would not notify, and we would sleep for ever.
+            // Count ourselves in before sleeping, still under the
+            // lock: a getter that found the count at 0 would not
+            // notify, and we would sleep for ever.
             state.putters_to_wake += 1;
-            // `wait` unlocks, sleeps until `not_full` is notified, then locks again.
+            // `wait` unlocks, sleeps until `not_full` is notified,
+            // then locks again.
             state = self.not_full.wait(state).expect(POISONED);
         }
         self.push(state, item);
     }
+    // ANCHOR_END: put
 
     /// Stores the item (the lock is held and there is room), then wakes one waiting getter.
+    // ANCHOR: push
     fn push(&self, mut state: Guard<'_, D>, item: T) {
         state.items.push(item);
         state.unfinished += 1;
-        // Decide under the lock whether anyone needs waking (and take them off the count),
-        // but wake them after unlocking: a getter woken while we still hold the lock would
-        // only go back to sleep on it.
+        // Decide under the lock whether anyone needs waking (and
+        // take them off the count), but wake them after unlocking:
+        // a getter woken while we still hold the lock would only go
+        // back to sleep on it.
         let wake_getter = state.getters_to_wake > 0;
         if wake_getter {
             state.getters_to_wake -= 1;
@@ -133,13 +139,14 @@ impl<T, D: Discipline<T>> BlockingQueue<T, D> {
             self.not_empty.notify_one();
         }
     }
-    // ANCHOR_END: put
+    // ANCHOR_END: push
 
-    // ANCHOR: put_timeout
     /// Adds an item, waiting at most `timeout` for room. On timeout the item comes back
     /// inside [`Full`]. Python's `q.put(item, timeout=t)`, which raises `queue.Full`.
     pub fn put_timeout(&self, item: T, timeout: Duration) -> Result<(), Full<T>> {
-        // A timeout too long to represent as an instant is no timeout at all.
+        // ANCHOR: put_timeout
+        // A timeout too long to represent as an instant is no timeout at
+        // all.
         let Some(deadline) = Instant::now().checked_add(timeout) else {
             self.put(item);
             return Ok(());
@@ -151,14 +158,16 @@ impl<T, D: Discipline<T>> BlockingQueue<T, D> {
                 return Err(Full(item));
             }
             state.putters_to_wake += 1;
-            // We may wake because of a notify, because time is up, or for no reason: the
-            // loop looks at the queue first and at the clock second, whatever woke us.
-            (state, _) = self.not_full.wait_timeout(state, left).expect(POISONED);
+            // We may wake because of a notify, because time is up, or
+            // for no reason: the loop looks at the queue first and at
+            // the clock second, whatever woke us.
+            let woke = self.not_full.wait_timeout(state, left);
+            (state, _) = woke.expect(POISONED);
         }
         self.push(state, item);
         Ok(())
+        // ANCHOR_END: put_timeout
     }
-    // ANCHOR_END: put_timeout
 
     /// Adds an item if there is room now, otherwise gives it back inside [`Full`].
     /// Python's `q.put_nowait(item)` (or `put(item, block=False)`).
@@ -171,9 +180,9 @@ impl<T, D: Discipline<T>> BlockingQueue<T, D> {
         Ok(())
     }
 
-    // ANCHOR: get
     /// Removes and returns the next item, waiting while the queue is empty.
     /// Python's `q.get()` (`block=True`, no timeout).
+    // ANCHOR: get
     pub fn get(&self) -> T {
         let mut state = self.lock();
         while state.items.is_empty() {
@@ -182,9 +191,11 @@ impl<T, D: Discipline<T>> BlockingQueue<T, D> {
         }
         self.pop(state)
     }
+    // ANCHOR_END: get
 
     /// Takes the next item (the lock is held and there is one), then wakes one waiting
     /// putter: there is room now.
+    // ANCHOR: pop
     fn pop(&self, mut state: Guard<'_, D>) -> T {
         let item = state
             .items
@@ -200,7 +211,7 @@ impl<T, D: Discipline<T>> BlockingQueue<T, D> {
         }
         item
     }
-    // ANCHOR_END: get
+    // ANCHOR_END: pop
 
     /// Removes and returns the next item, waiting at most `timeout` for one; `None` if none
     /// came. Python's `q.get(timeout=t)`, which raises `queue.Empty`.
@@ -232,38 +243,38 @@ impl<T, D: Discipline<T>> BlockingQueue<T, D> {
         Some(self.pop(state))
     }
 
-    // ANCHOR: task_done
     /// Marks one item taken with `get` as fully processed. Python's `q.task_done()`.
     ///
     /// Every `put` adds one unfinished task; when `task_done` has been called once for each,
     /// `join` returns. Calling it more often than items were put is a bug in the caller,
     /// reported as [`TaskDoneError`] (Python raises `ValueError`).
+    // ANCHOR: task_done
     pub fn task_done(&self) -> Result<(), TaskDoneError> {
         let mut state = self.lock();
         if state.unfinished == 0 {
             return Err(TaskDoneError);
         }
         state.unfinished -= 1;
-        let wake_joiners = state.unfinished == 0 && state.joiners_to_wake > 0;
-        if wake_joiners {
+        let wake_all = state.unfinished == 0 && state.joiners_to_wake > 0;
+        if wake_all {
             state.joiners_to_wake = 0;
         }
         drop(state);
-        if wake_joiners {
-            // Every joiner is waiting for the same thing, so all of them go.
+        if wake_all {
+            // Every joiner is waiting for the same thing: all of them go.
             self.all_done.notify_all();
         }
         Ok(())
     }
     // ANCHOR_END: task_done
 
-    // ANCHOR: join
     /// Waits until every item ever put has been marked with `task_done`. Python's
     /// `q.join()`. Returns at once if there is no unfinished task.
     ///
     /// It waits for the items put *so far*. Called while producers are still putting, it
     /// may return whenever the consumers catch up with them: wait for the producers to
     /// finish (join their threads) first.
+    // ANCHOR: join
     pub fn join(&self) {
         let mut state = self.lock();
         while state.unfinished > 0 {

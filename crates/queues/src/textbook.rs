@@ -17,7 +17,6 @@ use std::collections::VecDeque;
 
 use crate::sync::{Condvar, Mutex};
 
-// ANCHOR: textbook
 /// An unbounded FIFO queue: `Mutex<VecDeque<T>>` plus one condition variable.
 pub struct TextbookQueue<T> {
     items: Mutex<VecDeque<T>>,
@@ -35,15 +34,19 @@ impl<T> TextbookQueue<T> {
     }
 
     /// Adds an item at the back.
+    // ANCHOR: textbook_put
     pub fn put(&self, item: T) {
-        // The guard is a temporary: the lock is released at the end of this line.
+        // The guard is a temporary: the lock is released at the end
+        // of this line.
         self.items.lock().unwrap().push_back(item);
-        // Wake one getter, in case one is asleep. Most of the time none is, and this
-        // costs a system call anyway.
+        // Wake one getter, in case one is asleep. Most of the time
+        // none is, and this costs a system call anyway.
         self.not_empty.notify_one();
     }
+    // ANCHOR_END: textbook_put
 
     /// Removes the front item, waiting while there is none.
+    // ANCHOR: textbook_get
     pub fn get(&self) -> T {
         let mut items = self.items.lock().unwrap();
         loop {
@@ -53,8 +56,8 @@ impl<T> TextbookQueue<T> {
             items = self.not_empty.wait(items).unwrap();
         }
     }
+    // ANCHOR_END: textbook_get
 }
-// ANCHOR_END: textbook
 
 impl<T> TextbookQueue<T> {
     /// Removes and returns the first item if there is one now.

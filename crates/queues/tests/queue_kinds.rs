@@ -6,12 +6,15 @@ fn run(args: &[&str]) -> Ran {
     testing::run(env!("CARGO_BIN_EXE_queue_kinds"), args)
 }
 
-/// The list printed after `label`, e.g. `[(3, "write"), (1, "fix")]`.
+/// The list printed on the line after `label`, e.g. `[(3, "write"), (1, "fix")]`.
 fn order_after<'a>(stdout: &'a str, label: &str) -> &'a str {
-    stdout
-        .lines()
-        .find_map(|line| line.strip_prefix(label))
-        .unwrap_or_else(|| panic!("no line starting {label:?}: {stdout}"))
+    let mut lines = stdout.lines();
+    lines
+        .find(|line| *line == label)
+        .unwrap_or_else(|| panic!("no line {label:?}: {stdout}"));
+    lines
+        .next()
+        .unwrap_or_else(|| panic!("nothing after {label:?}: {stdout}"))
         .trim_start()
 }
 

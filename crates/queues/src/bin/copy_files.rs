@@ -68,8 +68,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     );
 
     // ANCHOR: queue
-    // Every job goes in first, then one `None` per worker: the queue is first in, first
-    // out, so a worker meets a `None` only when no file is left, and stops there.
+    // Every job goes in first, then one `None` per worker: the queue
+    // is first in, first out, so a worker meets a `None` only when no
+    // file is left, and stops there.
     let jobs = Queue::new();
     for (name, _) in &names {
         jobs.put(Some(name.clone()));
@@ -81,7 +82,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         thread::scope(|s| {
             for worker in 1..=args.workers {
                 let (jobs, from, to) = (&jobs, &from, &to);
-                s.spawn(move || copier(&format!("Thread-{worker}"), jobs, from, to));
+                let name = format!("Thread-{worker}");
+                s.spawn(move || copier(&name, jobs, from, to));
             }
         }) // the end of the scope joins every worker
     });
@@ -106,17 +108,21 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     }
 }
 
-// ANCHOR: copier
 /// A worker: copies files until it takes a `None` from the queue.
 fn copier(me: &str, jobs: &Queue<Option<String>>, from: &Path, to: &Path) {
+    // ANCHOR: copier
     while let Some(name) = jobs.get() {
         say("Starting", me, format_args!("copying {name}"));
         match fs::copy(from.join(&name), to.join(&name)) {
-            Ok(bytes) => say("Finished", me, format_args!("copied {name}, {bytes} bytes")),
+            Ok(bytes) => {
+                let copied = format_args!("copied {name}, {bytes} bytes");
+                say("Finished", me, copied);
+            }
             // The check after the copies will count this file as different.
             Err(e) => eprintln!("{me} could not copy {name}: {e}"),
         }
     }
+    // ANCHOR_END: copier
 }
 
 /// Prints `Finished thread : Thread-2 (copied file_07.txt, 12345 bytes)` in three writes.
@@ -126,10 +132,11 @@ fn copier(me: &str, jobs: &Queue<Option<String>>, from: &Path, to: &Path) {
 /// several pieces is a different matter: between two pieces another thread could write
 /// its own. `stdout().lock()` takes that same lock and holds it until `out` is dropped, at
 /// the end of this function, so the three pieces stay together.
+// ANCHOR: say
 fn say(what: &str, me: &str, detail: Arguments) {
     let mut out = io::stdout().lock();
     write!(out, "{what} thread : {me}").expect("stdout is writable");
     write!(out, " ({detail}").expect("stdout is writable");
     writeln!(out, ")").expect("stdout is writable");
 }
-// ANCHOR_END: copier
+// ANCHOR_END: say

@@ -53,11 +53,11 @@ struct Job {
     number: u32,
 }
 
-// ANCHOR: producer
 /// Makes `jobs` jobs, each taking a while, and puts each into the queue once it is made.
 /// (The Python original puts first and says "Produced" after its pause; we put a job
 /// when it is made, so its `Produced` line always comes before any consumer's line.)
 fn producer(q: &Queue<Option<Job>>, producer: u32, jobs: u32, pause: Duration) {
+    // ANCHOR: producer
     let name = format!("Producer-{producer}");
     for number in 0..jobs {
         println!("{name} thread: Starting producing {number}");
@@ -65,26 +65,27 @@ fn producer(q: &Queue<Option<Job>>, producer: u32, jobs: u32, pause: Duration) {
         println!("{name} thread: Produced {number}");
         q.put(Some(Job { producer, number }));
     }
+    // ANCHOR_END: producer
 }
-// ANCHOR_END: producer
 
-// ANCHOR: consumer
 /// Takes jobs until a `None`: works on each, notes it, marks it done.
 fn consumer(name: &str, q: &Queue<Option<Job>>, consumed: &Mutex<Vec<Job>>, work: Duration) {
+    // ANCHOR: consumer
     while let Some(job) = q.get() {
         let from = format!("{} from Producer-{}", job.number, job.producer);
         println!("{name} thread: Starting consuming {from}");
         thread::sleep(work);
         consumed.lock().expect("no consumer panics").push(job);
         println!("{name} thread: Consumed {from}");
-        // Last of all: once every job is marked done, `q.join()` returns, and the job
-        // must be finished (and noted) by then.
+        // Last of all: once every job is marked done, `q.join()`
+        // returns, and the job must be finished (and noted) by then.
         q.task_done().expect("one task_done per get");
     }
-    // One `task_done` per `get`, for the `None` too: the queue's count stays true.
+    // One `task_done` per `get`, for the `None` too: the queue's
+    // count stays true.
     q.task_done().expect("one task_done per get");
+    // ANCHOR_END: consumer
 }
-// ANCHOR_END: consumer
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -92,44 +93,48 @@ fn main() -> ExitCode {
     let work = Duration::from_millis(args.work_ms);
     let pause = work * 3 / 4;
 
-    // ANCHOR: main
+    // ANCHOR: spawn
     let q = Queue::new();
     let consumed = Mutex::new(Vec::new());
     let (q, consumed) = (&q, &consumed);
     let checked = thread::scope(|s| {
-        // Python names its threads (`name="1st"`) and asks `current_thread().name`;
-        // here each thread is simply told its name.
+        // Python names its threads (`name="1st"`) and asks
+        // `current_thread().name`; here each thread is told its name.
         for c in 1..=args.consumers {
-            s.spawn(move || consumer(&format!("Consumer-{c}"), q, consumed, work));
+            let name = format!("Consumer-{c}");
+            s.spawn(move || consumer(&name, q, consumed, work));
         }
         let producers: Vec<_> = (1..=args.producers)
             .map(|p| s.spawn(move || producer(q, p, args.jobs, pause)))
             .collect();
+        // ANCHOR_END: spawn
 
         // `q.join()` waits until the count of unfinished jobs is zero, and before any
         // producer has put its first job that count is already zero. The Python original
         // calls it at once and counts on its producers being quicker; we wait for them.
+        // ANCHOR: join
         for producer in producers {
             producer.join().expect("a producer panicked");
         }
         q.join();
-        let checked = check(&consumed.lock().expect("no consumer panics"), &args);
+        let checked = check(consumed, &args);
         println!("Done");
 
-        // The consumers are all blocked in `q.get()` now. One `None` each: a consumer
-        // returns after its first, so no consumer can take two.
+        // The consumers are all blocked in `q.get()` now. One `None`
+        // each: a consumer returns after its first, so no consumer can
+        // take two.
         for _ in 0..args.consumers {
             q.put(None);
         }
         checked // the end of the scope joins the consumers
+        // ANCHOR_END: join
     });
-    // ANCHOR_END: main
     common::exit_code("producer_consumer", checked)
 }
 
 /// Whether every job the producers made was consumed exactly once; says so if it was.
-fn check(consumed: &[Job], args: &Args) -> Result<(), String> {
-    let mut consumed = consumed.to_vec();
+fn check(consumed: &Mutex<Vec<Job>>, args: &Args) -> Result<(), String> {
+    let mut consumed = consumed.lock().expect("no consumer panics").to_vec();
     consumed.sort();
     let made: Vec<Job> = (1..=args.producers)
         .flat_map(|producer| (0..args.jobs).map(move |number| Job { producer, number }))

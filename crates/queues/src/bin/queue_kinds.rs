@@ -31,15 +31,11 @@ const TASKS: [(u8, &str); 5] = [
     (5, "tidy"),
 ];
 
-/// Puts every item, then takes them back until the queue is empty.
+/// Puts every item, then takes them all back until the queue is empty.
 ///
 /// `try_get`, not `get`: this program has one thread, so once the queue is empty nobody
 /// will ever put again, and a `get` would wait for ever.
-fn put_all_then_take_all<T: Copy>(
-    items: &[T],
-    put: impl Fn(T),
-    try_get: impl Fn() -> Option<T>,
-) -> Vec<T> {
+fn through<T: Copy>(items: &[T], put: impl Fn(T), try_get: impl Fn() -> Option<T>) -> Vec<T> {
     for &item in items {
         put(item);
     }
@@ -48,38 +44,33 @@ fn put_all_then_take_all<T: Copy>(
 
 fn main() {
     Args::parse();
-    println!("{:<36} {TASKS:?}", "put in this order:");
+    println!("put in this order:\n  {TASKS:?}");
 
     // ANCHOR: kinds
     let fifo = Queue::new();
-    let fifo_out = put_all_then_take_all(&TASKS, |t| fifo.put(t), || fifo.try_get());
-    print_order("Queue", "first in, first out", &fifo_out);
-
+    let out = through(&TASKS, |t| fifo.put(t), || fifo.try_get());
+    print_order("Queue", "first in, first out", &out);
     let lifo = LifoQueue::new();
-    let lifo_out = put_all_then_take_all(&TASKS, |t| lifo.put(t), || lifo.try_get());
-    print_order("LifoQueue", "last in, first out", &lifo_out);
-
+    let out = through(&TASKS, |t| lifo.put(t), || lifo.try_get());
+    print_order("LifoQueue", "last in, first out", &out);
     let priority = PriorityQueue::new();
-    let priority_out = put_all_then_take_all(&TASKS, |t| priority.put(t), || priority.try_get());
-    print_order("PriorityQueue", "smallest first", &priority_out);
-
+    let out = through(&TASKS, |t| priority.put(t), || priority.try_get());
+    print_order("PriorityQueue", "smallest first", &out);
     let simple = SimpleQueue::new();
-    let simple_out = put_all_then_take_all(&TASKS, |t| simple.put(t), || simple.try_get());
-    print_order("SimpleQueue", "first in, first out", &simple_out);
+    let out = through(&TASKS, |t| simple.put(t), || simple.try_get());
+    print_order("SimpleQueue", "first in, first out", &out);
     // ANCHOR_END: kinds
 
-    // ANCHOR: maxsize
     // A bounded queue: `put` would wait for room, so on one thread we ask without waiting
     // (`try_put`) or with a time limit (`put_timeout`). Python raises `queue.Full`; here
     // the refusal is a value, `Full(item)`, that hands the item back.
+    // ANCHOR: maxsize
     let bounded = Queue::with_maxsize(2);
     bounded.put("a");
     bounded.put("b");
-    println!(
-        "Queue::with_maxsize(2), after put(\"a\") and put(\"b\"): qsize() = {}, full() = {}",
-        bounded.qsize(),
-        bounded.full()
-    );
+    println!("Queue::with_maxsize(2), after put(\"a\") and put(\"b\"):");
+    let (qsize, full) = (bounded.qsize(), bounded.full());
+    println!("  qsize() = {qsize}, full() = {full}");
     println!("  try_put(\"c\") -> {}", outcome(bounded.try_put("c")));
     let wait = Duration::from_millis(50);
     println!(
@@ -88,20 +79,20 @@ fn main() {
     );
     println!("  get() -> {:?}", bounded.get());
     println!("  try_put(\"c\") -> {}", outcome(bounded.try_put("c")));
-    let left: Vec<&str> = std::iter::from_fn(|| bounded.try_get()).collect();
+    let left: Vec<_> = std::iter::from_fn(|| bounded.try_get()).collect();
     println!("  left in the queue: {left:?}");
     // ANCHOR_END: maxsize
 }
 
 /// One line of the comparison: the queue, its order, and what came out.
 fn print_order(queue: &str, order: &str, items: &[(u8, &str)]) {
-    println!("{:<36} {items:?}", format!("{queue} ({order}):"));
+    println!("{queue} ({order}):\n  {items:?}");
 }
 
 /// `Ok` or `Full("c")`, as the lines above print them.
 fn outcome<T: std::fmt::Debug>(result: Result<(), Full<T>>) -> String {
     match result {
         Ok(()) => "Ok".into(),
-        Err(Full(item)) => format!("Full({item:?}): the queue is full, the item comes back"),
+        Err(Full(item)) => format!("Full({item:?}): full, the item comes back"),
     }
 }

@@ -67,7 +67,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             ))
             .rounds(args.runs as usize)
             .workers_are("producer(s)")
-            .expect(true) // every message arrived, once, in order from its producer
+            // every message arrived, once, in order from its producer
+            .expect(true)
             .variant_run(TEXTBOOK, n, || {
                 let q = TextbookQueue::new();
                 transfer(args, p, |x| q.put(x), || q.get())
@@ -76,6 +77,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
                 let q = Queue::new();
                 transfer(args, p, |x| q.put(x), || q.get())
             })
+            // ANCHOR_END: variants
             .variant_run(&format!("Queue, maxsize {cap}"), n, || {
                 let q = Queue::with_maxsize(cap);
                 transfer(args, p, |x| q.put(x), || q.get())
@@ -93,7 +95,6 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
                 transfer(args, p, |x| tx.send(x).unwrap(), || rx.recv().unwrap())
             })
             .run(&mut report)?;
-        // ANCHOR_END: variants
     }
     report.baseline_variant(TEXTBOOK);
     report.note("speedup: against the textbook queue, the \"before\"; workers: the producers.");

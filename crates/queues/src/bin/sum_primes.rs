@@ -65,23 +65,25 @@ fn job_queue(numbers: &[u64]) -> Queue<u64> {
     jobs
 }
 
-// ANCHOR: lock
 /// The notebook's way: the workers push every sum into one shared list, under a lock.
 ///
 /// The notebook makes a `list_lock` but never takes it (CPython's `list.append` happens to be
 /// safe under the GIL). In Rust the list lives *inside* the `Mutex`: there is no way to
 /// reach it without locking, so the lock cannot be forgotten.
+// ANCHOR: lock
 fn via_lock(numbers: &[u64], workers: u32) -> Vec<u64> {
     let jobs = job_queue(numbers);
     let sums = Mutex::new(Vec::new());
     thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
-                // Every job was queued before the workers started, so an empty queue
-                // means the work is over: `try_get` lets a worker stop there, where the
-                // notebook's workers block for ever in `get()` and die as daemons.
+                // Every job was queued before the workers started, so
+                // an empty queue means the work is over: `try_get` lets
+                // a worker stop there, where the notebook's workers
+                // block for ever in `get()` and die as daemons.
                 while let Some(n) = jobs.try_get() {
-                    let sum = sum_primes_upto(n); // the long part: no lock held here
+                    // the long part: no lock held here
+                    let sum = sum_primes_upto(n);
                     sums.lock().expect("no worker panics").push(sum);
                 }
             });
@@ -93,8 +95,8 @@ fn via_lock(numbers: &[u64], workers: u32) -> Vec<u64> {
 }
 // ANCHOR_END: lock
 
-// ANCHOR: channel
 /// The other way: each worker sends its sums to the main thread, and shares nothing.
+// ANCHOR: channel
 fn via_channel(numbers: &[u64], workers: u32) -> Vec<u64> {
     let jobs = job_queue(numbers);
     let (tx, rx) = mpsc::channel();
@@ -108,8 +110,8 @@ fn via_channel(numbers: &[u64], workers: u32) -> Vec<u64> {
                 }
             });
         }
-        // The loop below ends when every Sender is gone: the workers' go when they
-        // return, and this one, the original, we drop now.
+        // The loop below ends when every Sender is gone: the workers'
+        // go when they return, and this one, the original, we drop now.
         drop(tx);
         rx.iter().collect()
     });

@@ -47,7 +47,6 @@ fn parse_scale(text: &str) -> Result<f64, String> {
 /// The Python slides' three threads: a name and a delay in seconds, before scaling.
 const THREADS: [(&str, f64); 3] = [("Thread-1", 0.5), ("Thread-2", 1.0), ("Thread-3", 1.5)];
 
-// ANCHOR: worker
 /// The Python slides' `worker`: `n` times, sleep for `delay`, then say how far we are and
 /// when.
 ///
@@ -55,9 +54,11 @@ const THREADS: [(&str, f64); 3] = [("Thread-1", 0.5), ("Thread-2", 1.0), ("Threa
 /// line would show the same second. We print the seconds since the program started, to the
 /// millisecond, so the order of events can be read off the times.
 fn worker(name: &str, delay: Duration, n: u32, started: Instant, timeline: &Timeline) {
+    // ANCHOR: worker
     for counter in 1..=n {
         {
-            // Each span ends when its guard is dropped, at the end of its block.
+            // Each span ends when its guard is dropped, at the end of
+            // its block.
             let _span = timeline.span(name, "sleep");
             thread::sleep(delay);
         }
@@ -65,8 +66,8 @@ fn worker(name: &str, delay: Duration, n: u32, started: Instant, timeline: &Time
         let now = started.elapsed().as_secs_f64();
         println!("{name}: {counter}/{n} - {now:.3} s");
     }
+    // ANCHOR_END: worker
 }
-// ANCHOR_END: worker
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -78,19 +79,22 @@ fn main() -> ExitCode {
     thread::scope(|s| {
         for (name, seconds) in THREADS {
             let delay = Duration::from_secs_f64(seconds * args.scale);
-            s.spawn(move || worker(name, delay, args.count, started, timeline));
+            let n = args.count;
+            s.spawn(move || worker(name, delay, n, started, timeline));
         }
-        // Python keeps the program alive until its (non-daemon) threads finish. In Rust,
-        // returning from `main` ends the process, threads and all, so we must wait for
-        // them: the end of the scope joins every thread spawned inside it.
+        // Python keeps the program alive until its (non-daemon)
+        // threads finish. In Rust, returning from `main` ends the
+        // process, threads and all, so we must wait for them: the end
+        // of the scope joins every thread spawned inside it.
     });
     let total = started.elapsed();
     // ANCHOR_END: spawn
 
     // ANCHOR: summary
     let count = f64::from(args.count);
-    let slowest = THREADS.iter().map(|&(_, s)| s).fold(0.0, f64::max) * args.scale * count;
-    let one_after_another = THREADS.iter().map(|&(_, s)| s).sum::<f64>() * args.scale * count;
+    let secs = THREADS.map(|(_, seconds)| seconds);
+    let slowest = secs.into_iter().fold(0.0, f64::max) * args.scale * count;
+    let one_after_another = secs.iter().sum::<f64>() * args.scale * count;
     println!(
         "total {:.1} s; the slowest thread alone takes {slowest:.1} s; \
          one after the other would take {one_after_another:.1} s",
