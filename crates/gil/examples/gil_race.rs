@@ -55,21 +55,21 @@ struct Args {
     switch_interval: Duration,
 }
 
-// ANCHOR: racy
 /// `x += 1` as Python runs it: load, (add,) store, with a bytecode boundary in between.
 /// The counter is an atomic used as a plain cell (a relaxed load, then a relaxed store):
 /// well defined in Rust, and just as racy as Python's `x`.
+// ANCHOR: racy
 fn three_bytecodes(py: &mut PyThread<'_>, x: &AtomicU64, increments: u64) {
     for _ in 0..increments {
         let seen = x.load(Ordering::Relaxed); // LOAD x
         py.tick(); // the GIL may change hands here…
-        x.store(seen + 1, Ordering::Relaxed); // …and this stores a stale value + 1
+        x.store(seen + 1, Ordering::Relaxed); // …stores a stale value + 1
     }
 }
 // ANCHOR_END: racy
 
-// ANCHOR: fixed
 /// The same increment as one indivisible bytecode: no tick between load and store.
+// ANCHOR: one_bytecode
 fn one_bytecode(py: &mut PyThread<'_>, x: &AtomicU64, increments: u64) {
     for _ in 0..increments {
         let seen = x.load(Ordering::Relaxed);
@@ -77,26 +77,30 @@ fn one_bytecode(py: &mut PyThread<'_>, x: &AtomicU64, increments: u64) {
         py.tick(); // the GIL changes hands only between whole increments
     }
 }
+// ANCHOR_END: one_bytecode
 
 /// `with lock: x += 1`: the three bytecodes again, with a Mutex (`threading.Lock`) held
 /// from the load to the store.
+// ANCHOR: with_lock
 fn with_lock(py: &mut PyThread<'_>, x: &Mutex<u64>, increments: u64) {
     for _ in 0..increments {
         let mut x = acquire(py, x);
         let seen = *x;
-        py.tick(); // the GIL may change hands, but nobody else can get at `x`
+        py.tick(); // the GIL may change hands; nobody else can reach `x`
         *x = seen + 1;
     }
 }
+// ANCHOR_END: with_lock
 
 /// `lock.acquire()`, as CPython does it: try without waiting; if the lock is taken, wait
 /// for it *with the GIL released*. Waiting while holding the GIL would deadlock: the
 /// lock's owner needs the GIL to reach its store and let the lock go.
 fn acquire<'a>(py: &mut PyThread<'_>, lock: &'a Mutex<u64>) -> MutexGuard<'a, u64> {
+    // ANCHOR: acquire
     lock.try_lock()
         .unwrap_or_else(|| py.allow_threads(|| lock.lock()))
+    // ANCHOR_END: acquire
 }
-// ANCHOR_END: fixed
 
 /// Runs `increment` on every thread under a fresh GIL; returns the GIL's counters and the
 /// forced drops that came while the threads were counting.

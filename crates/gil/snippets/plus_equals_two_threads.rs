@@ -1,4 +1,4 @@
-// Does not compile (E0499): two threads may not both borrow `counter` mutably.
+// Does not compile (E0499): both threads would borrow `counter` mutably.
 // `race`'s module documentation runs this as a compile_fail doc test.
 use std::thread;
 

@@ -126,9 +126,10 @@ fn one_atomic(threads: usize, increments: u64) -> (u64, Duration) {
 }
 // ANCHOR_END: atomic
 
-// ANCHOR: false_sharing
 fn adjacent_slots(threads: usize, increments: u64) -> (u64, Duration) {
-    // One slot per thread, all in one cache line: slot 0 at bytes 0..8, slot 1 at 8..16…
+    // ANCHOR: false_sharing
+    // One slot per thread, all in one cache line: slot 0 at bytes 0..8,
+    // slot 1 at 8..16…
     let slots = OneLine(std::array::from_fn(|_| AtomicU64::new(0)));
     let (_, elapsed) = together(threads, |me| {
         let mine = &slots.0[me];
@@ -136,6 +137,7 @@ fn adjacent_slots(threads: usize, increments: u64) -> (u64, Duration) {
             mine.fetch_add(1, Ordering::Relaxed);
         }
     });
+    // ANCHOR_END: false_sharing
     let total = slots
         .0
         .iter()
@@ -143,12 +145,11 @@ fn adjacent_slots(threads: usize, increments: u64) -> (u64, Duration) {
         .sum();
     (total, elapsed)
 }
-// ANCHOR_END: false_sharing
 
-// ANCHOR: padded
 fn padded_slots(threads: usize, increments: u64) -> (u64, Duration) {
-    // The same slots, each padded to a cache line of its own (128 bytes on x86-64, where
-    // the processor fetches lines in pairs).
+    // ANCHOR: padded
+    // The same slots, each padded to a cache line of its own (128 bytes on
+    // x86-64, where the processor fetches lines in pairs).
     let slots: Vec<CachePadded<AtomicU64>> = (0..threads)
         .map(|_| CachePadded::new(AtomicU64::new(0)))
         .collect();
@@ -158,20 +159,21 @@ fn padded_slots(threads: usize, increments: u64) -> (u64, Duration) {
             mine.fetch_add(1, Ordering::Relaxed);
         }
     });
+    // ANCHOR_END: padded
     let total = slots.iter().map(|slot| slot.load(Ordering::Relaxed)).sum();
     (total, elapsed)
 }
-// ANCHOR_END: padded
 
 // ANCHOR: per_thread
 fn per_thread(threads: usize, increments: u64) -> (u64, Duration) {
     let (locals, elapsed) = together(threads, |_| {
         let mut local = 0u64;
         for _ in 0..increments {
-            // `black_box` hides the value from the optimiser, which would otherwise
-            // replace the whole loop by `local = increments`, and time nothing. With it,
-            // every increment is done, one after the other, as in the other rows: on
-            // x86-64 an `inc` of the thread's own stack slot, without `lock`.
+            // `black_box` hides the value from the optimiser, which would
+            // otherwise replace the whole loop by `local = increments`, and
+            // time nothing. With it, every increment is done, one after the
+            // other, as in the other rows: on x86-64 an `inc` of the
+            // thread's own stack slot, without `lock`.
             local = black_box(local + 1);
         }
         local

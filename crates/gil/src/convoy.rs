@@ -82,37 +82,39 @@ pub fn run(gil: &Gil, ops: u64, with_cpu: bool, io: impl Fn() + Sync) -> ConvoyR
     }
 }
 
-// ANCHOR: cpu_thread
 /// The CPU-bound thread: takes the GIL, says so on `holding`, then hashes until `stop`,
 /// with a tick before every round. It never blocks, so it never lets go of the GIL by
 /// itself: only a drop request, honoured at a tick, takes the GIL away from it.
+// ANCHOR: cpu_thread
 fn cpu_thread(gil: &Gil, stop: &AtomicBool, holding: mpsc::Sender<()>) {
     let mut py = gil.attach(CPU_THREAD);
     holding.send(()).expect("run waits for this");
     let mut chain = 0;
     while !stop.load(Ordering::Relaxed) {
-        std::hint::black_box(work::hash_chain(&mut py, chain, CPU_ROUNDS_PER_CHECK));
+        let digest = work::hash_chain(&mut py, chain, CPU_ROUNDS_PER_CHECK);
+        std::hint::black_box(digest);
         chain += 1;
     }
 }
 // ANCHOR_END: cpu_thread
 
-// ANCHOR: io_thread
 /// The I/O thread: `ops` times, `io()` with the GIL released, then a little work that
 /// needs it back. Returns each operation's latency and answer, and the total time.
 fn io_thread(gil: &Gil, ops: u64, io: &impl Fn()) -> (Vec<Duration>, Vec<Parsed>, Duration) {
+    // ANCHOR: io_thread
     let mut py = gil.attach(IO_THREAD);
     let started = Instant::now();
     let (mut latencies, mut answers) = (Vec::new(), Vec::new());
     for op in 0..ops {
         let op_started = Instant::now();
         py.allow_threads(io); // the I/O, with the GIL released
-        answers.push(work::hash_chain(&mut py, op, HANDLE_ROUNDS)); // needs the GIL back
+        // A little work on the answer, which needs the GIL back.
+        answers.push(work::hash_chain(&mut py, op, HANDLE_ROUNDS));
         latencies.push(op_started.elapsed());
     }
     (latencies, answers, started.elapsed())
+    // ANCHOR_END: io_thread
 }
-// ANCHOR_END: io_thread
 
 impl ConvoyRun {
     /// The median latency.

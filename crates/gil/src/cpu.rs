@@ -83,13 +83,13 @@ pub fn run_serial(chains: &[Chain], switch_interval: Duration) -> Run {
     }
 }
 
-// ANCHOR: gil_threads
 /// `threads` threads sharing one GIL, `gil`: each attaches to it (waiting its turn) and
 /// hashes chains from the shared queue until the queue is empty.
 ///
 /// Only the thread holding the GIL hashes; the others sleep in `take_gil`. After a switch
 /// interval a sleeper asks for the GIL, and the holder drops it at its next tick (a forced
 /// drop): the threads take turns, and together they are no faster than one.
+// ANCHOR: gil_threads
 pub fn run_gil_threads(chains: &[Chain], threads: usize, gil: Gil) -> Run {
     let queue = queue_of(chains);
     let done = thread::scope(|s| {
@@ -112,7 +112,6 @@ pub fn run_gil_threads(chains: &[Chain], threads: usize, gil: Gil) -> Run {
 }
 // ANCHOR_END: gil_threads
 
-// ANCHOR: threads
 /// The same threads and queue, but each thread creates a GIL of its own: nobody ever
 /// waits for anybody, and the threads hash on every core at once.
 pub fn run_threads(chains: &[Chain], threads: usize, switch_interval: Duration) -> Run {
@@ -121,14 +120,17 @@ pub fn run_threads(chains: &[Chain], threads: usize, switch_interval: Duration) 
         let handles: Vec<_> = (1..=threads)
             .map(|t| {
                 let queue = &queue;
+                // ANCHOR: threads
                 s.spawn(move || {
-                    let gil = Gil::new(switch_interval); // this thread's own GIL
+                    // This thread's own GIL.
+                    let gil = Gil::new(switch_interval);
                     let done = {
                         let mut py = gil.attach(format!("Thread-{t}"));
                         hash_from_queue(&mut py, queue)
                     };
                     (done, GilCounters::of(&gil.stats()))
                 })
+                // ANCHOR_END: threads
             })
             .collect();
         join_all(handles)
@@ -140,7 +142,6 @@ pub fn run_threads(chains: &[Chain], threads: usize, switch_interval: Duration) 
         gil: counters.into_iter().sum(),
     }
 }
-// ANCHOR_END: threads
 
 /// Every chain, with its position, in a queue that is already closed: a thread that finds
 /// it empty is done. (In Python: a `queue.Queue` filled before the threads start.)

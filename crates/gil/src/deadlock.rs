@@ -98,10 +98,10 @@ impl Account {
         *self.balance.lock()
     }
 
-    // ANCHOR: lock_within
     /// Locks the account for the thread called `me`, waiting at most `patience`. If the
     /// time runs out, says who held the lock.
     pub fn lock_within(&self, me: &'static str, patience: Duration) -> Result<Locked<'_>, GaveUp> {
+        // ANCHOR: lock_within
         let started = Instant::now();
         match self.balance.try_lock_for(patience) {
             Some(balance) => {
@@ -118,8 +118,8 @@ impl Account {
                 waited: started.elapsed(),
             }),
         }
+        // ANCHOR_END: lock_within
     }
-    // ANCHOR_END: lock_within
 }
 
 impl Deref for Locked<'_> {
@@ -370,9 +370,11 @@ pub fn transfer(
 ) -> Transfer {
     // ANCHOR: lock_order
     let (first, second) = match order {
-        // The natural way: the account the money leaves, then the one it goes to.
+        // The natural way: the account the money leaves, then the one it
+        // goes to.
         Order::Opposite => (from, to),
-        // The fix: whichever way the money goes, the accounts in order of their names.
+        // The fix: whichever way the money goes, the accounts in order of
+        // their names.
         Order::LockOrder if from.name <= to.name => (from, to),
         Order::LockOrder => (to, from),
     };
@@ -425,7 +427,6 @@ pub fn transfer(
     }
 }
 
-// ANCHOR: two_transfers
 /// Two threads, two transfers between accounts A and B: thread 1 moves 10 from A to B,
 /// thread 2 moves 20 from B to A, both at once, locking in the `order` given.
 ///
@@ -467,9 +468,7 @@ pub fn two_transfers(order: Order, patience: Duration) -> Outcome {
         balances: [(a.name, a.balance()), (b.name, b.balance())],
     }
 }
-// ANCHOR_END: two_transfers
 
-// ANCHOR: rlock
 /// A log whose lines stay together: [`Log::write_block`] holds the lock while it calls
 /// [`Log::write`], which takes the same lock again. Python's `threading.RLock`.
 ///
@@ -484,25 +483,29 @@ pub struct Log {
 
 impl Log {
     /// Appends one line.
+    // ANCHOR: rlock
     pub fn write(&self, line: &str) {
-        let lines = self.lines.lock(); // the second lock, when called from write_block
+        // The second lock, when called from `write_block`.
+        let lines = self.lines.lock();
         lines.borrow_mut().push(line.to_string());
     }
+    // ANCHOR_END: rlock
 
     /// Appends several lines, with no other thread's line in between.
+    // ANCHOR: rlock_block
     pub fn write_block(&self, block: &[&str]) {
         let _whole_block = self.lines.lock(); // the first lock
         for line in block {
             self.write(line);
         }
     }
+    // ANCHOR_END: rlock_block
 
     /// Every line so far.
     pub fn lines(&self) -> Vec<String> {
         self.lines.lock().borrow().clone()
     }
 }
-// ANCHOR_END: rlock
 
 /// The same nesting with a plain [`Mutex`], which is not reentrant: the second lock waits
 /// for the first, held by the same thread, which is waiting. A thread in a circle of one.
@@ -523,7 +526,6 @@ pub fn plain_mutex_relock(patience: Duration) -> Result<(), Duration> {
     }
 }
 
-// ANCHOR: condvar
 /// Python's `threading.Condition`: a consumer waits until the producer has put something
 /// in the queue. Returns what the consumer took, in order.
 ///
@@ -532,6 +534,7 @@ pub fn plain_mutex_relock(patience: Duration) -> Result<(), Duration> {
 /// the `while` around it checks the condition again after every wake-up, because a wake-up
 /// only means "look again": the item may already be gone, or the wake-up spurious.
 pub fn producer_consumer(items: u64) -> Vec<u64> {
+    // ANCHOR: condvar
     // The queue, and whether the producer is done.
     let state = std::sync::Mutex::new((VecDeque::new(), false));
     let changed = Condvar::new();
@@ -557,8 +560,8 @@ pub fn producer_consumer(items: u64) -> Vec<u64> {
             }
         }
     })
+    // ANCHOR_END: condvar
 }
-// ANCHOR_END: condvar
 
 #[cfg(all(test, not(loom)))]
 mod tests {

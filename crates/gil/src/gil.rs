@@ -77,32 +77,32 @@ pub mod labels {
 /// assert_eq!(stats.threads.len(), 2);
 /// assert!(stats.threads.iter().all(|t| t.ticks == 10_000));
 /// ```
-// ANCHOR: state
 #[derive(Debug)]
+// ANCHOR: state
 pub struct Gil {
-    /// `M`: guards `locked` and the switch count; held only for short moments.
+    // `M`: guards `locked` and the switch count; held for short moments.
     state: Mutex<State>,
-    /// `C`: signalled whenever the GIL is dropped.
+    // `C`: signalled whenever the GIL is dropped.
     dropped: Condvar,
-    /// `SM`: guards `last_holder`, for forced switching.
+    // `SM`: guards `last_holder`, for forced switching.
     switch: Mutex<Option<usize>>,
-    /// `SC`: signalled whenever a thread takes the GIL.
+    // `SC`: signalled whenever a thread takes the GIL.
     switched: Condvar,
-    /// The flag the holder polls at every tick (CPython's `gil_drop_request`).
+    // The flag the holder polls at every tick (`gil_drop_request`).
     drop_request: AtomicBool,
-    /// The switch interval in microseconds (`sys.setswitchinterval`).
+    // The switch interval in microseconds (`sys.setswitchinterval`).
     interval_us: AtomicU64,
-    /// The id the next [`PyThread`] gets.
+    // Bookkeeping: the id the next `PyThread` gets, the counters of
+    // every `PyThread` that has ended, where spans are recorded.
     next_id: AtomicUsize,
-    /// The counters of every [`PyThread`] that has ended.
     finished: Mutex<Vec<ThreadStats>>,
-    /// Where spans are recorded, if anywhere.
     timeline: Option<Timeline>,
-    /// Model checks only: whether a timed wait times out at once (so that drop requests
-    /// happen) or never (so that only signals wake a waiter). See [`Gil::timed_wait`].
+    // Model checks only: timed waits time out at once, or never (see
+    // `Gil::timed_wait`).
     #[cfg(loom)]
     loom_timeouts: bool,
 }
+// ANCHOR_END: state
 
 /// What `M` guards.
 #[derive(Debug, Default)]
@@ -114,7 +114,6 @@ struct State {
     /// How many times a waiter set the drop request.
     drop_requests: u64,
 }
-// ANCHOR_END: state
 
 /// A thread's part in the GIL: CPython's thread state. While it exists and is not inside
 /// [`allow_threads`](PyThread::allow_threads), its thread holds the GIL.
@@ -307,10 +306,10 @@ impl Gil {
 }
 
 impl PyThread<'_> {
-    // ANCHOR: tick
     /// A bytecode boundary: if another thread has asked for the GIL, drop it and queue to
     /// take it again. Call it often in CPU-bound work (CPython checks between bytecodes,
     /// every few tens of nanoseconds); it costs one relaxed atomic load when nobody asks.
+    // ANCHOR: tick
     #[inline]
     pub fn tick(&mut self) {
         self.stats.ticks += 1;
@@ -327,7 +326,6 @@ impl PyThread<'_> {
     }
     // ANCHOR_END: tick
 
-    // ANCHOR: allow_threads
     /// Runs `work` with the GIL released, then takes it back: CPython's
     /// `Py_BEGIN_ALLOW_THREADS` … `Py_END_ALLOW_THREADS`, which `time.sleep`, socket reads
     /// and numpy's kernels wrap around their blocking or heavy part. Other threads run
@@ -335,13 +333,15 @@ impl PyThread<'_> {
     ///
     /// Taking the GIL back may wait, for up to a switch interval and longer: that is the
     /// price of each release, and the convoy effect.
+    // ANCHOR: allow_threads
     pub fn allow_threads<R>(&mut self, work: impl FnOnce() -> R) -> R {
         self.stats.releases += 1;
         self.drop_gil();
         let released_ns = now_ns();
         let result = work();
+        let name = &self.stats.name;
         self.gil
-            .record(&self.stats.name, labels::RELEASED, released_ns, now_ns());
+            .record(name, labels::RELEASED, released_ns, now_ns());
         self.take_gil();
         result
     }
@@ -357,27 +357,26 @@ impl PyThread<'_> {
         &self.stats
     }
 
-    // ANCHOR: take_gil
     /// CPython's `take_gil`.
     fn take_gil(&mut self) {
         let gil = self.gil;
         let asked = Instant::now();
         let asked_ns = now_ns();
+        // ANCHOR: take_gil
         let mut state = lock(&gil.state);
         while state.locked {
-            let saved_switch_number = state.switch_number;
+            let saved = state.switch_number;
             let (relocked, timed_out) = gil.timed_wait(state);
             state = relocked;
-            // Timed out, still locked, and nobody else took it in the meantime: the holder
-            // has had a whole interval; ask it to let go.
-            if timed_out && state.locked && state.switch_number == saved_switch_number {
+            // Timed out, still held by the same holder: ask it to let go.
+            if timed_out && state.locked && state.switch_number == saved {
                 if !gil.drop_request.swap(true, Ordering::Relaxed) {
                     state.drop_requests += 1;
                 }
                 self.stats.drop_requests += 1;
             }
         }
-        // Ready. `SM` is taken before `last_holder` changes: see `drop_gil`.
+        // Ready. Take `SM` before `last_holder` changes: see `drop_gil`.
         {
             let mut last_holder = lock(&gil.switch);
             state.locked = true;
@@ -409,7 +408,6 @@ impl PyThread<'_> {
         }
     }
 
-    // ANCHOR: drop_gil
     /// CPython's `drop_gil`.
     fn drop_gil(&mut self) {
         let gil = self.gil;
@@ -421,15 +419,17 @@ impl PyThread<'_> {
             self.held_since_ns,
             now_ns(),
         );
+        // ANCHOR: drop_gil
         {
             let mut state = lock(&gil.state);
             state.locked = false;
             gil.dropped.notify_one();
         }
-        // Forced switching: someone asked for the GIL, so do not compete for it again
-        // until they have it. The check of `last_holder` and the wait happen under `SM`,
-        // and the taker changes `last_holder` and signals under `SM`, so the signal
-        // cannot come between the check and the wait.
+        // Forced switching: someone asked for the GIL, so do not compete
+        // for it again until they have it. The check of `last_holder` and
+        // the wait happen under `SM`, and the taker changes `last_holder`
+        // and signals under `SM`, so the signal cannot come between the
+        // check and the wait.
         if gil.drop_request.load(Ordering::Relaxed) {
             let mut last_holder = lock(&gil.switch);
             if *last_holder == Some(self.id) {
@@ -439,8 +439,8 @@ impl PyThread<'_> {
                 }
             }
         }
+        // ANCHOR_END: drop_gil
     }
-    // ANCHOR_END: drop_gil
 }
 
 impl Drop for PyThread<'_> {

@@ -77,10 +77,10 @@ impl Drop for InFlightGuard<'_> {
 /// What a download gives back: the digest of its "parsed" answer.
 pub type Parsed = [u8; DIGEST_LEN];
 
-// ANCHOR: download
 /// One download on a thread holding the GIL: the blocking `fetch` of `site`, with the GIL
 /// released or held as `blocking` says, then `parse_rounds` rounds of Python work on the
 /// answer (a ticked hash chain), which needs the GIL whatever the fetch did.
+// ANCHOR: download
 pub fn download(
     py: &mut PyThread<'_>,
     site: u64,
@@ -96,8 +96,9 @@ pub fn download(
     match blocking {
         // Drop the GIL, wait, take it back: other threads run meanwhile.
         Blocking::ReleasesTheGil => py.allow_threads(wait),
-        // Wait with the GIL: every other thread waits for us. No tick happens during the
-        // wait, so even a drop request cannot get the GIL away from us.
+        // Wait with the GIL: every other thread waits for us. No tick
+        // happens during the wait, so even a drop request cannot get the
+        // GIL away from us.
         Blocking::HoldsTheGil => wait(),
     }
     work::hash_chain(py, site, parse_rounds)

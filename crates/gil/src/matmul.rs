@@ -57,12 +57,11 @@ pub fn serial_native(a: &Matrix, b: &Matrix, switch_interval: Duration) -> Produ
     product(a, b, c, 1, &gil)
 }
 
-// ANCHOR: threads
 /// Up to `threads` threads sharing one GIL, each computing its band of rows with the
 /// ticking kernel while holding the GIL: they take turns, so two are no faster than one.
 pub fn threads_holding(a: &Matrix, b: &Matrix, threads: usize, gil: Gil) -> Product {
-    on_bands(a, b, threads, gil, |py, first_row, c_band| {
-        work::matmul_rows(py, a, b, first_row, c_band)
+    on_bands(a, b, threads, gil, |py, row, band| {
+        work::matmul_rows(py, a, b, row, band)
     })
 }
 
@@ -74,9 +73,11 @@ pub fn threads_holding(a: &Matrix, b: &Matrix, threads: usize, gil: Gil) -> Prod
 /// nothing that the GIL guards: in Rust the borrow checker, not a code review, makes sure
 /// of that.
 pub fn threads_native(a: &Matrix, b: &Matrix, threads: usize, gil: Gil) -> Product {
-    on_bands(a, b, threads, gil, |py, first_row, c_band| {
-        py.allow_threads(|| work::matmul_rows_native(a, b, first_row, c_band))
+    // ANCHOR: threads_native
+    on_bands(a, b, threads, gil, |py, row, band| {
+        py.allow_threads(|| work::matmul_rows_native(a, b, row, band))
     })
+    // ANCHOR_END: threads_native
 }
 
 /// One thread per band of rows of `a · b`, each attached to `gil` and running
@@ -103,7 +104,6 @@ fn on_bands(
     });
     product(a, b, c, bands, &gil)
 }
-// ANCHOR_END: threads
 
 /// Zeros for `a · b`, row after row.
 ///

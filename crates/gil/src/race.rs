@@ -88,7 +88,6 @@ impl Way {
     }
 }
 
-// ANCHOR: racy
 /// `counter += 1` in two steps, as Python runs it: read the counter, then write back the
 /// value read plus one. Another thread's write that lands between the two is overwritten.
 ///
@@ -99,28 +98,29 @@ impl Way {
 /// very instruction C compiles `counter++` to: it still reads, then writes, and another
 /// core may write in between. [`atomic_increment`] becomes `lock inc`: the `lock` prefix
 /// is the whole difference.
+// ANCHOR: racy
 pub fn racy_increment(counter: &AtomicU64) {
     let seen = counter.load(Ordering::Relaxed);
     counter.store(seen + 1, Ordering::Relaxed);
 }
 // ANCHOR_END: racy
 
-// ANCHOR: fetch_add
 /// Read, add and write in one indivisible step: the processor keeps the counter's cache
 /// line to itself for the whole read-modify-write (`lock xadd` on x86), so no other write
 /// can land in between.
 ///
 /// `Relaxed` is enough: we only need every increment counted, not an order between this
 /// counter and other memory.
+// ANCHOR: fetch_add
 pub fn atomic_increment(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 // ANCHOR_END: fetch_add
 
-// ANCHOR: mutex
 /// `+= 1` on a plain `u64` inside a [`Mutex`]: the lock lets one thread at a time read, add
 /// and write, so nothing can land in between. The `u64` can only be reached through the
 /// lock: there is no way to forget to take it.
+// ANCHOR: mutex
 pub fn locked_increment(counter: &Mutex<u64>) {
     *counter
         .lock()
@@ -223,7 +223,6 @@ impl std::fmt::Display for Step {
     }
 }
 
-// ANCHOR: forced
 /// Two racy increments, forced into the one order that loses an update: thread A reads,
 /// thread B reads and writes, thread A writes. Returns the steps in the order they happened
 /// and the counter at the end: 1, although two increments ran.
@@ -250,19 +249,20 @@ pub fn forced_lost_update() -> (Vec<Step>, u64) {
             .expect("no thread panics while logging")
             .push(step)
     };
+    // ANCHOR: forced
     let (a_has_read, b_may_go) = mpsc::channel();
     let (b_is_done, a_may_write) = mpsc::channel();
     thread::scope(|s| {
-        // Each thread takes its own end of the two channels (`move`), and shares the
-        // counter and the log (by reference).
+        // Each thread takes its own end of the two channels (`move`), and
+        // shares the counter and the log (by reference).
         let (counter, log) = (&counter, &log);
         s.spawn(move || {
             let seen = counter.load(Ordering::Relaxed);
             log(Step::Read('A', seen));
             a_has_read.send(()).expect("B is waiting for this");
-            // A is paused between its two steps, as a thread can be at any moment.
+            // A pauses between its two steps, as any thread may.
             a_may_write.recv().expect("B tells A when it is done");
-            counter.store(seen + 1, Ordering::Relaxed); // overwrites B's write
+            counter.store(seen + 1, Ordering::Relaxed); // over B's write
             log(Step::Wrote('A', seen + 1));
         });
         s.spawn(move || {
@@ -274,10 +274,10 @@ pub fn forced_lost_update() -> (Vec<Step>, u64) {
             b_is_done.send(()).expect("A is waiting for this");
         });
     });
+    // ANCHOR_END: forced
     let steps = steps.into_inner().expect("no thread panics while logging");
     (steps, counter.into_inner())
 }
-// ANCHOR_END: forced
 
 #[cfg(all(test, not(loom)))]
 mod tests {

@@ -38,7 +38,6 @@ pub fn hash_chain(py: &mut PyThread<'_>, chain: u64, rounds: u64) -> [u8; DIGEST
     digest
 }
 
-// ANCHOR: matmul_kernels
 /// Rows `first_row..` of `a · b` into `c_band` (a whole number of rows, `b.cols()` each),
 /// the way pure Python computes them: holding the GIL, with a tick before every row.
 ///
@@ -51,6 +50,7 @@ pub fn hash_chain(py: &mut PyThread<'_>, chain: u64, rounds: u64) -> [u8; DIGEST
 /// innermost loop would stop the compiler from vectorising it, and the "Python" kernel
 /// would be a slower kernel as well as a locked one.
 #[inline(never)]
+// ANCHOR: matmul_rows
 pub fn matmul_rows(
     py: &mut PyThread<'_>,
     a: &Matrix,
@@ -63,17 +63,19 @@ pub fn matmul_rows(
         matrix::mul_row_into(a, b, first_row + r, c_row);
     }
 }
+// ANCHOR_END: matmul_rows
 
 /// The same loop as [`matmul_rows`] without the ticks: native code, like a numpy kernel.
 /// It needs no [`PyThread`]: it touches no Python object, so it can run inside
 /// [`PyThread::allow_threads`], with the GIL released.
 #[inline(never)]
 pub fn matmul_rows_native(a: &Matrix, b: &Matrix, first_row: usize, c_band: &mut [f64]) {
+    // ANCHOR: matmul_native
     for (r, c_row) in c_band.chunks_mut(row_len(b)).enumerate() {
         matrix::mul_row_into(a, b, first_row + r, c_row);
     }
+    // ANCHOR_END: matmul_native
 }
-// ANCHOR_END: matmul_kernels
 
 /// The length of a row of `a · b`: `b.cols()`, or 1 for a product with no columns (whose
 /// rows are empty, and `chunks_mut` needs a length of at least 1).

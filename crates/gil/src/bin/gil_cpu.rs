@@ -71,7 +71,6 @@ fn main() -> ExitCode {
     common::exit_code("gil_cpu", run(&args))
 }
 
-// ANCHOR: compare
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let chains = cpu::chains(args.scale);
     let (threads, interval) = (usize::from(args.threads), args.switch.interval);
@@ -90,9 +89,12 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .rounds(usize::from(args.runs))
         .agree(|a: &cpu::Run, b| a.digests == b.digests) // the serial run's digests
         .variant_run("serial", 1, || Ok(row(cpu::run_serial(&chains, interval))))
+        // ANCHOR: compare
         .variant_run("gil-threads", threads, || {
-            // Each run draws who held the GIL on a fresh timeline: the last one is kept.
-            let gil = Gil::new(interval).with_timeline(drawn.insert(Timeline::new()).clone());
+            // Each run draws who held the GIL on a fresh timeline: the last
+            // one is kept.
+            let timeline = drawn.insert(Timeline::new()).clone();
+            let gil = Gil::new(interval).with_timeline(timeline);
             Ok(row(cpu::run_gil_threads(&chains, threads, gil)))
         })
         .variant_run("threads", threads, || {
