@@ -322,6 +322,8 @@ impl Timeline {
             .configure_mesh()
             .disable_y_mesh()
             .x_max_light_lines(4)
+            // At the labels' size, more than about eight numbers run into each other.
+            .x_labels(8)
             .x_desc("seconds since the timeline started")
             .y_label_formatter(&lane_name)
             .label_style(("sans-serif", TEXT_PX))

@@ -459,7 +459,7 @@ static SECTIONS: &[Section] = &[
             Program {
                 package: "gil",
                 bin: "gil_release",
-                lesson: "a matrix product on 2 threads: no faster while holding the GIL, about 2× inside allow_threads (numpy's way)",
+                lesson: "a matrix product on 2 threads: no faster while holding the GIL, up to 2× inside allow_threads (numpy's way)",
                 variants: &[],
                 bench: Bench::AsIs,
             },

@@ -1,4 +1,4 @@
-//! a matrix product on 2 threads: no faster while holding the GIL, about 2× inside allow_threads (numpy's way)
+//! a matrix product on 2 threads: no faster while holding the GIL, up to 2× inside allow_threads (numpy's way)
 //!
 //!     cargo run --release -p gil --bin gil_release
 //!     cargo run --release -p gil --bin gil_release -- --n 1000 --threads 4
