@@ -52,6 +52,7 @@ pub(crate) async fn serve(listener: TcpListener, app: Arc<App>) {
 }
 
 fn router(app: Arc<App>) -> Router {
+    // ANCHOR: routes
     Router::new()
         .route("/", get(index))
         .route("/pages/{n}", get(page))
@@ -64,6 +65,7 @@ fn router(app: Arc<App>) -> Router {
         // `layer` wraps every route added above, the fallback included.
         .layer(middleware::from_fn_with_state(app.clone(), every_request))
         .with_state(app)
+    // ANCHOR_END: routes
 }
 
 /// `?delay_ms=N`, accepted on every route.

@@ -24,8 +24,8 @@ use crossbeam::channel;
 use pools::thread_pool::ThreadPool;
 use rayon::prelude::*;
 
-// ANCHOR: solution
 /// Runs `f` on every input and yields `(position, result)` as each job finishes.
+// ANCHOR: solution
 fn imap_unordered<I, T, F>(
     pool: &ThreadPool,
     f: F,
@@ -41,20 +41,24 @@ where
     for (position, input) in inputs.into_iter().enumerate() {
         let f = Arc::clone(&f);
         let finished = finished.clone();
-        // Each job holds its own sender, and sends down it the moment it is done: the
-        // channel's order is the finishing order. We drop the handle `submit` returns.
+        // Each job holds its own sender, and sends down it the moment it
+        // is done: the channel's order is the finishing order. We drop the
+        // handle `submit` returns.
         pool.submit(move || {
-            // The receiver is gone only if the caller stopped iterating: nothing to do.
+            // The receiver is gone only if the caller stopped iterating:
+            // nothing to do.
             let _ = finished.send((position, f(input)));
         });
     }
-    // The answers to the questions. The iterator ends when the channel is empty and has no
-    // sender left: every job drops its sender when it ends, so we must drop ours too, or
-    // the iteration would wait for ever after the last result.
+    // The answers to the questions. The iterator ends when the channel is
+    // empty and has no sender left: every job drops its sender when it
+    // ends, so we must drop ours too, or the iteration would wait for ever
+    // after the last result.
     //
-    // A job that panics drops its sender without sending: the iterator simply yields one
-    // result fewer, and says nothing. Count the results, or send `Result`s built with
-    // `std::panic::catch_unwind`, if a missing one matters.
+    // A job that panics drops its sender without sending: the iterator
+    // simply yields one result fewer, and says nothing. Count the results,
+    // or send `Result`s built with `std::panic::catch_unwind`, if a missing
+    // one matters.
     drop(finished);
     results.into_iter()
 }

@@ -156,7 +156,6 @@ impl Job {
     }
 }
 
-// ANCHOR: kernels
 /// The hash-chain kernel: `hash_me` from the fixed start of chain `chain`.
 ///
 /// Why a function of its own, and why `#[inline(never)]`? The optimiser decides, call site
@@ -167,17 +166,20 @@ impl Job {
 /// "speedup" on 2 cores: more than the cores can give, so part of it was the compiler, not
 /// the parallelism. With one out-of-line kernel that every variant calls, every variant
 /// runs the same instructions, and the comparison measures only how the work is shared.
+// ANCHOR: kernels
 #[inline(never)]
 pub fn hash_chain(chain: u64, rounds: u64) -> [u8; DIGEST_LEN] {
     hashes::hash_me(&hashes::chain_start(chain), rounds)
 }
+// ANCHOR_END: kernels
 
 /// The sum-of-squares kernel, kept out of line for the same reason as [`hash_chain`].
+// ANCHOR: sum_kernel
 #[inline(never)]
 pub fn sum_squares(n: u64) -> u128 {
     squares::sum_of_squares(n)
 }
-// ANCHOR_END: kernels
+// ANCHOR_END: sum_kernel
 
 /// The baseline: every job in turn, on this thread.
 pub fn run_serial(jobs: &[Job]) -> Vec<Answer> {

@@ -19,7 +19,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam::channel;
+use crossbeam::channel::{self, Receiver};
 
 use crate::thread_pool::{DoneSignal, JobHandle, ThreadPool, WaitError};
 
@@ -49,7 +49,6 @@ pub enum Nested {
     GaveUp { late: u32 },
 }
 
-// ANCHOR: nested
 /// How a job that waited for another job's result came out of it.
 enum Waited<T> {
     /// The other job finished in time: here is its value.
@@ -59,30 +58,35 @@ enum Waited<T> {
 }
 
 /// The notebook's `wait_on_future`: submits `5 ** 2` to its own pool and waits for it.
+// ANCHOR: nested
 fn wait_on_future(pool: &ThreadPool, patience: Duration) -> Waited<u32> {
     let inner = pool.submit(|| 5_u32.pow(2));
     match inner.result_timeout(patience) {
         Ok(value) => Waited::Got(value),
         Err(WaitError::TimedOut(inner)) => Waited::GaveUp(inner),
-        Err(WaitError::Panicked(panicked)) => panic!("5 ** 2 cannot panic: {panicked}"),
+        Err(WaitError::Panicked(p)) => panic!("5 ** 2 cannot panic: {p}"),
     }
 }
+// ANCHOR_END: nested
 
 /// (a) with `workers` workers: the outer job waits, inside the pool, for the inner one.
 pub fn job_waits_for_its_own_job(workers: usize, patience: Duration) -> Result<Nested, Stuck> {
+    // ANCHOR: nested_job
     // A job that submits to its pool needs the pool: share it with `Arc`.
     let pool = Arc::new(ThreadPool::new(workers));
     let pool_for_job = Arc::clone(&pool);
-    let outer = pool.submit(move || wait_on_future(&pool_for_job, patience));
+    let job = move || wait_on_future(&pool_for_job, patience);
+    let outer = pool.submit(job);
     Ok(match collect(outer, patience, pool)? {
         Waited::Got(value) => Nested::Got(value),
-        // Once the outer job has given up, its worker is free and takes the inner job.
+        // Once the outer job has given up, its worker is free
+        // and takes the inner job.
         Waited::GaveUp(inner) => Nested::GaveUp {
             late: inner.result().expect("5 ** 2 cannot panic"),
         },
     })
+    // ANCHOR_END: nested_job
 }
-// ANCHOR_END: nested
 
 /// Fix: the job does not wait; it hands the inner job's handle back to the main thread,
 /// which is not one of the pool's workers and may wait as long as it likes.
@@ -159,10 +163,10 @@ impl fmt::Display for Waiter {
     }
 }
 
-// ANCHOR: circle
 /// The notebook's `wait_on_a` / `wait_on_b`: learns which job to wait for (it may not have
 /// been submitted yet when this job was), and waits for it to end.
-fn wait_on<T>(other: channel::Receiver<DoneSignal<T>>, patience: Duration) -> Saw {
+// ANCHOR: wait_on
+fn wait_on<T>(other: Receiver<DoneSignal<T>>, patience: Duration) -> Saw {
     let started = Instant::now();
     let other = other
         .recv()
@@ -173,19 +177,22 @@ fn wait_on<T>(other: channel::Receiver<DoneSignal<T>>, patience: Duration) -> Sa
         Saw::GaveUp(started.elapsed())
     }
 }
+// ANCHOR_END: wait_on
 
 /// (b): `a` waits for `b` and, when `circle` is true, `b` waits for `a`; they return the
 /// notebook's 5 and 6.
 pub fn a_and_b(circle: bool, patience: Duration) -> Result<[Waiter; 2], Stuck> {
+    // ANCHOR: circle
     let pool = Arc::new(ThreadPool::new(2));
-    // `a` must know `b`, which does not exist yet: it will receive it through a channel.
+    // `a` must know `b`, which does not exist yet:
+    // it will receive it through a channel.
     let (tell_a, b_for_a) = channel::bounded(1);
     let a = pool.submit(move || (wait_on(b_for_a, patience), 5));
     let b = if circle {
         let (tell_b, a_for_b) = channel::bounded(1);
         tell_b.send(a.done_signal()).expect("the channel has room");
-        // `b` is more patient than `a`, so that `a` certainly gives up first: the report
-        // is then the same on every run.
+        // `b` is more patient than `a`, so that `a` certainly gives up
+        // first: the report is then the same on every run.
         pool.submit(move || (wait_on(a_for_b, patience * 3), 6))
     } else {
         // The fix: `b` waits for nobody.

@@ -26,11 +26,12 @@ pub type Outcome = Result<usize, String>;
 /// The role in which the program is started again as a process-pool worker.
 pub const WORKER: &str = "download-worker";
 
-// ANCHOR: download_site
 /// Downloads one site with this thread's client and returns the size of what it read.
+// ANCHOR: download_site
 pub fn download_site(url: &str, verbose: bool) -> Outcome {
     size_of(url, net::fetch(url), verbose)
 }
+// ANCHOR_END: download_site
 
 /// The size of a downloaded body; with `verbose`, also Python's `Read N from URL`.
 fn size_of(url: &str, body: Result<Vec<u8>, FetchError>, verbose: bool) -> Outcome {
@@ -42,7 +43,6 @@ fn size_of(url: &str, body: Result<Vec<u8>, FetchError>, verbose: bool) -> Outco
     }
     Ok(size)
 }
-// ANCHOR_END: download_site
 
 /// The first version: one download after the other, on this thread.
 pub fn sequential(sites: &[String], verbose: bool) -> Vec<Outcome> {
@@ -52,30 +52,32 @@ pub fn sequential(sites: &[String], verbose: bool) -> Vec<Outcome> {
         .collect()
 }
 
-// ANCHOR: threads
 /// Python's `ThreadPoolExecutor(max_workers=workers)` and `executor.map`.
 pub fn threads(sites: &[String], workers: usize, verbose: bool) -> Vec<Outcome> {
+    // ANCHOR: threads
     let pool = ThreadPool::new(workers);
-    // Each worker thread builds its own client on its first download (`net::fetch` keeps
-    // it in a `thread_local!`) and reuses it, with its open connection, for the rest.
+    // Each worker thread builds its own client on its first download
+    // (`net::fetch` keeps it in a `thread_local!`) and reuses it, with
+    // its open connection, for the rest.
     let outcomes = pool
         .map(
             move |url: String| download_site(&url, verbose),
             sites.to_vec(),
         )
-        .map(|result| result.unwrap_or_else(|panicked| Err(panicked.to_string())))
+        .map(|result| result.unwrap_or_else(|p| Err(p.to_string())))
         .collect();
-    // Returning drops the pool, like the end of Python's `with` block: the workers are
-    // joined, and their clients closed, before the time is taken.
+    // Returning drops the pool, like the end of Python's `with` block:
+    // the workers are joined, and their clients closed, before the time
+    // is taken.
     outcomes
+    // ANCHOR_END: threads
 }
-// ANCHOR_END: threads
 
-// ANCHOR: shared
 /// The same pool, every worker using one client. A reqwest `Client` is `Send + Sync`, so
 /// one client can serve every thread at once and Rust needs no `thread_local!` here: the
 /// threads share its pool of connections and its one background I/O thread.
 pub fn threads_shared(sites: &[String], workers: usize, verbose: bool) -> Vec<Outcome> {
+    // ANCHOR: shared
     let client = net::new_client();
     let pool = ThreadPool::new(workers);
     let job = move |url: String| {
@@ -83,29 +85,30 @@ pub fn threads_shared(sites: &[String], workers: usize, verbose: bool) -> Vec<Ou
         size_of(&url, body, verbose)
     };
     pool.map(job, sites.to_vec())
-        .map(|result| result.unwrap_or_else(|panicked| Err(panicked.to_string())))
+        .map(|result| result.unwrap_or_else(|p| Err(p.to_string())))
         .collect()
+    // ANCHOR_END: shared
 }
-// ANCHOR_END: shared
 
-// ANCHOR: processes
 /// Python's `multiprocessing.Pool()` and `pool.map`. Returns the outcomes and how many
 /// worker processes downloaded something (each built one client).
 pub fn processes(
     sites: &[String],
-    processes: usize,
+    workers: usize,
     verbose: bool,
 ) -> Result<(Vec<Outcome>, usize), ProcessError> {
-    // Starting the processes is part of the time, as in Python, where the pool is created
-    // inside `download_all_sites`.
-    let mut pool = ProcessPool::<String, Outcome>::start(WORKER, processes)?;
+    // ANCHOR: processes
+    // Starting the processes is part of the time, as in Python, where
+    // the pool is created inside `download_all_sites`.
+    let mut pool = ProcessPool::<String, Outcome>::start(WORKER, workers)?;
     let mut outcomes = vec![Err("not downloaded".to_string()); sites.len()];
     let mut busy_workers = HashSet::new();
     for result in pool.run(sites.iter().cloned()) {
         let outcome = result.outcome.unwrap_or_else(|e| Err(e.to_string()));
         if let Some(worker) = result.worker {
             if verbose && let Ok(size) = &outcome {
-                println!("{worker}: Read {size} from {}", sites[result.job]);
+                let url = &sites[result.job];
+                println!("{worker}: Read {size} from {url}");
             }
             busy_workers.insert(worker.index);
         }
@@ -113,16 +116,18 @@ pub fn processes(
     }
     pool.shutdown();
     Ok((outcomes, busy_workers.len()))
+    // ANCHOR_END: processes
 }
 
 /// A worker process's whole program: download each URL the parent sends, answer its size.
 /// Python gives every process one `requests.Session` with `initializer=`; here the
 /// `thread_local!` client does it: the worker's only thread builds it on its first job and
 /// keeps it for the next ones.
+// ANCHOR: serve
 pub fn serve() -> Result<(), ProcessError> {
     pool::serve(|url: String| download_site(&url, false))
 }
-// ANCHOR_END: processes
+// ANCHOR_END: serve
 
 /// The ideal time with `workers` downloading at once: the sites go out in rounds of
 /// `workers`, each round lasting one latency. 160 sites on 30 workers is 6 rounds (the

@@ -51,10 +51,11 @@ static CLIENTS_BUILT: AtomicUsize = AtomicUsize::new(0);
 
 // ANCHOR: thread_local
 thread_local! {
-    /// This thread's client, built the first time the thread fetches a URL, dropped when
-    /// the thread ends. Python's `thread_local.session`.
+    // This thread's client, built the first time the thread fetches a
+    // URL, dropped when the thread ends. Python's `thread_local.session`.
     static CLIENT: Client = new_client();
 }
+// ANCHOR_END: thread_local
 
 /// A new client with the course's timeouts. [`fetch`] builds one per thread by itself;
 /// call this to share one client between threads yourself (see [`fetch_with`]).
@@ -72,7 +73,6 @@ pub fn new_client() -> Client {
         // Building fails only if the TLS backend cannot start, which no retry would fix.
         .expect("the HTTP client could not be built")
 }
-// ANCHOR_END: thread_local
 
 /// How many HTTP clients this process has built so far.
 pub fn clients_built() -> usize {
@@ -137,17 +137,16 @@ pub fn fetch_with(client: &Client, url: &str, limit: Duration) -> Result<Vec<u8>
     Ok(body.into())
 }
 
-// ANCHOR: classify
 /// Sorts a reqwest error into the kinds a lesson talks about. reqwest answers "was it a
 /// timeout?" and "was it while connecting?" itself; *why* a connection failed is an
 /// `io::Error` further down the chain of causes, so we walk the chain to find it.
-fn classify(error: reqwest::Error, limit: Duration) -> FetchError {
-    if error.is_timeout() {
+fn classify(err: reqwest::Error, limit: Duration) -> FetchError {
+    // ANCHOR: classify
+    if err.is_timeout() {
         return FetchError::TimedOut(limit);
     }
-    let io_kind =
-        causes(&error).find_map(|cause| cause.downcast_ref::<io::Error>().map(io::Error::kind));
-    match io_kind {
+    let io_error = causes(&err).find_map(|c| c.downcast_ref::<io::Error>());
+    match io_error.map(io::Error::kind) {
         Some(io::ErrorKind::ConnectionRefused) => FetchError::Refused,
         Some(
             io::ErrorKind::ConnectionReset
@@ -155,22 +154,28 @@ fn classify(error: reqwest::Error, limit: Duration) -> FetchError {
             | io::ErrorKind::BrokenPipe
             | io::ErrorKind::UnexpectedEof,
         ) => FetchError::Closed,
-        // hyper reports a connection that ended before a whole response as its own error
-        // ("connection closed before message completed"), with no io::Error below it.
-        _ if causes(&error).any(|cause| cause.to_string().contains("closed before")) => {
-            FetchError::Closed
-        }
-        _ => FetchError::Other(describe(&error)),
+        // hyper reports a connection that ended before a whole response
+        // as its own error, with no io::Error below it.
+        _ if causes(&err).any(closed_before_response) => FetchError::Closed,
+        _ => FetchError::Other(describe(&err)),
     }
+    // ANCHOR_END: classify
 }
 
 /// The error and every error that caused it, outermost first.
+// ANCHOR: causes
 fn causes<'a>(
     error: &'a (dyn std::error::Error + 'static),
 ) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
     std::iter::successors(Some(error), |&cause| cause.source())
 }
-// ANCHOR_END: classify
+// ANCHOR_END: causes
+
+/// hyper's own error for a connection that ended before a whole response: "connection
+/// closed before message completed".
+fn closed_before_response(cause: &(dyn std::error::Error + 'static)) -> bool {
+    cause.to_string().contains("closed before")
+}
 
 /// What went wrong, in the words of the errors under reqwest's own: its message only
 /// repeats the URL (`error sending request for url (…)`), the causes say why, e.g.

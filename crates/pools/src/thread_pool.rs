@@ -53,10 +53,11 @@ use crossbeam::channel::{self, Receiver, Sender};
 /// ever runs under a slot's lock, so this would be a bug in this file.
 const POISONED: &str = "a thread panicked while holding a job's lock";
 
-// ANCHOR: pool
 /// A job as it travels through the channel: any closure, its result type erased. The
 /// closure `submit` builds around the caller's job fills that job's [`JobHandle`].
+// ANCHOR: job
 type Job = Box<dyn FnOnce() + Send + 'static>;
+// ANCHOR_END: job
 
 /// A fixed set of worker threads that run submitted jobs, first come, first served.
 pub struct ThreadPool {
@@ -74,9 +75,11 @@ impl ThreadPool {
     ///
     /// If `workers` is 0: a pool without workers would accept jobs and never run them.
     /// (Python raises `ValueError` for `max_workers=0`.) Programs reject 0 in their flags.
+    // ANCHOR: new
     pub fn new(workers: usize) -> ThreadPool {
         assert!(workers > 0, "a thread pool needs at least one worker");
-        // Unbounded: `submit` never waits, as in Python. The queue is the channel.
+        // Unbounded: `submit` never waits, as in Python.
+        // The queue is the channel.
         let (sender, receiver) = channel::unbounded::<Job>();
         let workers = (0..workers)
             .map(|index| {
@@ -92,6 +95,7 @@ impl ThreadPool {
             workers,
         }
     }
+    // ANCHOR_END: new
 
     /// How many worker threads the pool has (Python's `executor._max_workers`).
     pub fn workers(&self) -> usize {
@@ -99,61 +103,67 @@ impl ThreadPool {
     }
 
     /// Queues `f` to run on the next free worker and returns its handle at once.
+    // ANCHOR: submit
     pub fn submit<F, T>(&self, f: F) -> JobHandle<T>
     where
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
         let slot = Arc::new(Slot::new());
-        let slot_for_worker = Arc::clone(&slot);
+        let worker_slot = Arc::clone(&slot);
         let job: Job = Box::new(move || {
-            // A panicking job must not take its worker down with it: catch the panic and
-            // hand it to whoever waits for the result, as Python stores the exception in
-            // the future. (`AssertUnwindSafe`: nobody sees the job's state after a panic.)
+            // A panicking job must not take its worker down with it:
+            // catch the panic and hand it to whoever waits for the
+            // result, as Python stores the exception in the future.
+            // (`AssertUnwindSafe`: nobody sees the job's state after a
+            // panic.)
             let outcome = panic::catch_unwind(AssertUnwindSafe(f));
-            slot_for_worker.fill(outcome.map_err(JobPanicked::from_payload));
+            worker_slot.fill(outcome.map_err(JobPanicked::from_payload));
         });
-        let jobs = self.jobs.as_ref().expect("the channel is open until drop");
+        let jobs = self.jobs.as_ref().expect("closed only by drop");
         jobs.send(job)
             .expect("the workers hold the receiver while the pool lives");
         JobHandle { slot }
     }
+    // ANCHOR_END: submit
 }
 
 /// A worker's whole life: run jobs until the channel is closed *and* empty.
+// ANCHOR: work
 fn work(jobs: Receiver<Job>) {
     for job in jobs {
         job();
     }
 }
-// ANCHOR_END: pool
+// ANCHOR_END: work
 
-// ANCHOR: drop
 impl Drop for ThreadPool {
     /// Closes the job channel, then waits for every worker to finish. Jobs already queued
     /// still run first: a worker stops only when the channel is closed *and* empty. This is
     /// Python's `executor.shutdown(wait=True)`, what the end of a `with` block does.
+    // ANCHOR: drop
     fn drop(&mut self) {
         drop(self.jobs.take());
         for worker in self.workers.drain(..) {
-            // A job may hold the last reference to its own pool (an `Arc<ThreadPool>`), and
-            // then the pool is dropped on one of its workers. That worker cannot wait for
-            // itself; it ends by itself once its current job returns.
+            // A job may hold the last reference to its own pool (an
+            // `Arc<ThreadPool>`), and then the pool is dropped on one of
+            // its workers. That worker cannot wait for itself; it ends by
+            // itself once its current job returns.
             if worker.thread().id() != thread::current().id() {
                 worker
                     .join()
-                    .expect("a worker never panics: jobs' panics are caught");
+                    .expect("no worker panics: jobs' panics are caught");
             }
         }
     }
+    // ANCHOR_END: drop
 }
-// ANCHOR_END: drop
 
-// ANCHOR: map
 impl ThreadPool {
     /// Submits `f(input)` for every input at once, then yields the results **in the order
     /// of the inputs**, each as soon as it is ready: Python's `executor.map(fn, inputs)`.
     /// A slow first job holds back the results behind it, even the ones already done.
+    // ANCHOR: map
     pub fn map<I, T, F>(
         &self,
         f: F,
@@ -176,8 +186,8 @@ impl ThreadPool {
         // Waiting happens here, lazily, one handle after the other.
         handles.into_iter().map(JobHandle::result)
     }
+    // ANCHOR_END: map
 }
-// ANCHOR_END: map
 
 /// The result of one submitted job, still to come: Python's `Future`.
 ///
@@ -254,17 +264,20 @@ impl<T> Slot<T> {
     }
 }
 
-// ANCHOR: handle_methods
 impl<T> JobHandle<T> {
     /// Has the job ended (returned or panicked)? Never waits. Python's `future.done()`.
+    // ANCHOR: is_done
     pub fn is_done(&self) -> bool {
         self.slot.lock().done
     }
+    // ANCHOR_END: is_done
 
     /// Waits until the job has ended, without taking its result.
+    // ANCHOR: wait
     pub fn wait(&self) {
         drop(self.slot.wait_until(None));
     }
+    // ANCHOR_END: wait
 
     /// Waits at most `timeout` for the job to end; returns whether it has. Python's
     /// `concurrent.futures.wait([future], timeout)`, for one future.
@@ -276,6 +289,7 @@ impl<T> JobHandle<T> {
 
     /// Waits for the job to end and returns what it returned, or [`JobPanicked`] if it
     /// panicked. Python's `future.result()`, which re-raises the job's exception.
+    // ANCHOR: result
     pub fn result(self) -> Result<T, JobPanicked> {
         let mut state = self.slot.wait_until(None);
         state
@@ -283,16 +297,19 @@ impl<T> JobHandle<T> {
             .take()
             .expect("only `result` takes the outcome, and only once")
     }
+    // ANCHOR_END: result
 
-    /// Like [`result`](Self::result), but waits at most `timeout`. If the job has not
+    /// Like [`result`](Self::result), but waits at most `t`. If the job has not
     /// ended by then, the handle comes back inside [`WaitError::TimedOut`], to wait again
     /// or to give up. Python's `future.result(timeout=t)`, which raises `TimeoutError`.
-    pub fn result_timeout(self, timeout: Duration) -> Result<T, WaitError<T>> {
-        if !self.wait_timeout(timeout) {
+    // ANCHOR: result_timeout
+    pub fn result_timeout(self, t: Duration) -> Result<T, WaitError<T>> {
+        if !self.wait_timeout(t) {
             return Err(WaitError::TimedOut(self));
         }
         self.result().map_err(WaitError::Panicked)
     }
+    // ANCHOR_END: result_timeout
 
     /// A second, weaker handle on the same job, which can only tell *whether* it has
     /// ended: give it to another thread (or another job) that must wait for this one,
@@ -303,7 +320,6 @@ impl<T> JobHandle<T> {
         }
     }
 }
-// ANCHOR_END: handle_methods
 
 impl<T> fmt::Debug for JobHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -341,13 +357,13 @@ impl<T> Clone for DoneSignal<T> {
     }
 }
 
-// ANCHOR: as_completed
 /// Yields each job's result **as soon as it finishes**, in finishing order, together with
 /// the job's position in `handles`: Python's `as_completed(futures)`.
 ///
 /// How it knows which job finished first: it gives every job the sending end of one
 /// channel, and a job sends its position down that channel the moment it ends. Receiving
 /// from the channel is waiting for *whichever job ends next*.
+// ANCHOR: as_completed
 pub fn as_completed<T>(handles: Vec<JobHandle<T>>) -> AsCompleted<T> {
     let (finished_tx, finished) = channel::unbounded();
     for (index, handle) in handles.iter().enumerate() {
@@ -365,6 +381,7 @@ pub fn as_completed<T>(handles: Vec<JobHandle<T>>) -> AsCompleted<T> {
         finished,
     }
 }
+// ANCHOR_END: as_completed
 
 /// The iterator [`as_completed`] returns.
 pub struct AsCompleted<T> {
@@ -379,6 +396,7 @@ pub struct AsCompleted<T> {
 impl<T> Iterator for AsCompleted<T> {
     type Item = (usize, Result<T, JobPanicked>);
 
+    // ANCHOR: as_completed_next
     fn next(&mut self) -> Option<Self::Item> {
         if self.remaining == 0 {
             return None;
@@ -388,11 +406,11 @@ impl<T> Iterator for AsCompleted<T> {
             .finished
             .recv()
             .expect("an unfinished job holds a sender");
-        let handle = self.handles[index].take().expect("each job ends once");
-        Some((index, handle.result())) // done already: this does not wait
+        let job = self.handles[index].take().expect("each job ends once");
+        Some((index, job.result())) // done already: this does not wait
     }
+    // ANCHOR_END: as_completed_next
 }
-// ANCHOR_END: as_completed
 
 /// A job panicked instead of returning. Its worker caught the panic and went on to the
 /// next job; `message` is the panic's text. (Rust's panic hook has already printed the

@@ -74,14 +74,16 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             .map_or_else(common::default_workers, usize::from);
         let workers = workers.min(jobs.len());
         // ANCHOR: compare
-        // The same jobs four ways; all four call the same kernels, only the sharing differs.
+        // The same jobs four ways; all four call the same kernels, only
+        // the sharing differs.
         Comparison::new(workload.name())
             .title(format!(
                 "{}, up to {workers} workers",
                 workload.describe(&jobs)
             ))
             .rounds(args.runs.into())
-            .expect_known(cpu::known_answers(&jobs)) // else the first serial run is the reference
+            // Known answers; else the first serial run is the reference.
+            .expect_known(cpu::known_answers(&jobs))
             .variant("serial", 1, || cpu::run_serial(&jobs))
             .variant("threads", cpu::split(&jobs, workers).len(), || {
                 cpu::run_threads(&jobs, workers)

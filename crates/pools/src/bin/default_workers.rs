@@ -26,25 +26,29 @@ struct Args {
     cpus: Option<u32>,
 }
 
-// ANCHOR: rules
 /// `ThreadPoolExecutor()` since Python 3.8: at least 5 threads for I/O-bound work, and no
 /// more than 32, so that a very large machine does not start hundreds of threads unasked.
+// ANCHOR: thread_rule
 fn python_thread_pool_default(cpus: usize) -> usize {
     (cpus + 4).min(32)
 }
+// ANCHOR_END: thread_rule
 
 /// `ProcessPoolExecutor()`: one process per CPU.
+// ANCHOR: process_rule
 fn python_process_pool_default(cpus: usize) -> usize {
     cpus
 }
+// ANCHOR_END: process_rule
 
 /// `RAYON_NUM_THREADS` as rayon reads it: a positive whole number, or nothing (rayon
 /// ignores 0 and anything that is not a number).
+// ANCHOR: rayon_rule
 fn rayon_num_threads_from_env() -> Option<usize> {
     let value = env::var("RAYON_NUM_THREADS").ok()?;
     value.parse().ok().filter(|&n| n > 0)
 }
-// ANCHOR_END: rules
+// ANCHOR_END: rayon_rule
 
 fn main() {
     let args = Args::parse();

@@ -22,7 +22,7 @@ use cat_server::{CatServer, Config};
 use clap::Parser;
 use common::measure;
 use crossbeam::channel::{self, Receiver};
-use pools::net::{self, FetchError};
+use pools::net::{self, FetchError, title_of};
 
 /// Worker threads take URLs from a queue and print each page's <title>.
 #[derive(Parser)]
@@ -78,7 +78,6 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     Ok(check(&urls, &fetched, server.is_some())?)
 }
 
-// ANCHOR: queue
 /// Starts `workers` threads named `Thread-1`, `Thread-2`, …, puts every URL in the queue,
 /// and returns what each thread fetched, in the order it fetched it.
 fn fetch_titles(urls: &[String], workers: usize) -> Vec<Vec<Fetched>> {
@@ -86,8 +85,10 @@ fn fetch_titles(urls: &[String], workers: usize) -> Vec<Vec<Fetched>> {
     // and one thing more: it can be closed. When the sender is dropped, the receivers get
     // the URLs still queued, then the end. Every worker holds a clone of the receiving end,
     // and each URL goes to exactly one of them: whichever asks first.
+    // ANCHOR: queue
     let (queue, queued) = channel::unbounded::<(usize, &str)>();
-    // Scoped threads may borrow `urls`; each one's result comes back when it is joined.
+    // Scoped threads may borrow `urls`; each one's result comes back
+    // when it is joined.
     thread::scope(|scope| {
         let threads: Vec<_> = (1..=workers)
             .map(|n| {
@@ -108,6 +109,7 @@ fn fetch_titles(urls: &[String], workers: usize) -> Vec<Vec<Fetched>> {
             .map(|fetched| fetched.expect("a worker does not panic"))
             .collect()
     })
+    // ANCHOR_END: queue
 }
 
 /// One worker thread: take a URL, fetch it, print its title, until the queue is closed
@@ -115,11 +117,13 @@ fn fetch_titles(urls: &[String], workers: usize) -> Vec<Vec<Fetched>> {
 fn worker(queued: Receiver<(usize, &str)>) -> Vec<Fetched> {
     let me = thread::current().name().unwrap_or("unnamed").to_string();
     let mut fetched = Vec::new();
+    // ANCHOR: worker
     for (index, url) in queued {
-        // One `println!` per line: it holds stdout's lock for the whole line, the job of
-        // Python's `print_lock`.
+        // One `println!` per line: it holds stdout's lock for the whole
+        // line, the job of Python's `print_lock`.
         println!("Starting thread : {me}");
-        let title = net::fetch(url).map(|body| net::title_of(&String::from_utf8_lossy(&body)));
+        let body = net::fetch(url);
+        let title = body.map(|b| title_of(&String::from_utf8_lossy(&b)));
         match &title {
             Ok(Some(title)) => println!("{me}: {url} -> \"{title}\""),
             Ok(None) => println!("{me}: {url} -> (no title)"),
@@ -128,9 +132,9 @@ fn worker(queued: Receiver<(usize, &str)>) -> Vec<Fetched> {
         println!("Finished thread : {me}");
         fetched.push((index, title));
     }
+    // ANCHOR_END: worker
     fetched
 }
-// ANCHOR_END: queue
 
 /// Prints the summary, and checks that every URL was fetched exactly once and, from our
 /// own server, has the title it should (page n is titled "Cat page n").

@@ -54,8 +54,10 @@ fn main() {
     let pool = ThreadPool::new(3);
     let (go, wait_for_go) = channel::bounded(1);
     let message = args.message.clone();
-    let handle = pool.submit(move || return_after(wait_for_go, delay, message));
-    println!("done? {}", handle.is_done()); // false: the job is waiting for our go
+    let job = move || return_after(wait_for_go, delay, message);
+    let handle = pool.submit(job);
+    // false: the job is waiting for our go
+    println!("done? {}", handle.is_done());
     go.send(()).expect("the job is waiting for it");
     handle.wait(); // the notebook's `sleep(6)`, without the guessing
     println!("done? {}", handle.is_done()); // true

@@ -61,7 +61,6 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .map_or_else(common::default_workers, usize::from);
     let workers = workers.min(PRIMES.len());
     let mut report = Report::new("prime_pool").json(args.json);
-    // ANCHOR: executors
     // Each executor's `map` gives the answers in the order of PRIMES, like `executor.map`.
     let fastest = Comparison::new("primes")
         .title(format!(
@@ -69,10 +68,12 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             PRIMES.len()
         ))
         .rounds(args.runs.into())
+        // ANCHOR: executors
         .expect(PRIMES_ARE_PRIME.to_vec())
         .variant("serial", 1, || PRIMES.map(is_prime).to_vec())
         .variant_run("threads", workers, || {
-            let pool = ThreadPool::new(workers); // dropping it waits for its threads
+            // Dropping the pool at the end waits for its threads.
+            let pool = ThreadPool::new(workers);
             Ok(Run::new(
                 pool.map(is_prime, PRIMES).collect::<Result<_, _>>()?,
             ))

@@ -78,12 +78,14 @@ fn main() {
             // ANCHOR: ours
             let pool = ThreadPool::new(workers);
             for (i, delay) in delays.into_iter().enumerate() {
-                // `submit` returns a handle at once; the slides ignore its futures, and so
-                // do we: nothing here needs the jobs' results, only their end.
-                pool.submit(move || worker(&format!("Thread-{}", i + 1), delay, count, start));
+                // `submit` returns a handle at once; the slides ignore
+                // its futures, and so do we: nothing here needs the jobs'
+                // results, only their end.
+                let name = format!("Thread-{}", i + 1);
+                pool.submit(move || worker(&name, delay, count, start));
             }
-            // The end of Python's `with` block: shut the pool down and wait for every
-            // job. Dropping our pool does exactly that.
+            // The end of Python's `with` block: shut the pool down and
+            // wait for every job. Dropping our pool does exactly that.
             drop(pool);
             // ANCHOR_END: ours
         }

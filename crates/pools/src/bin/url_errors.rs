@@ -131,27 +131,32 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     }
 }
 
-// ANCHOR: future_to_url
 /// Submits one job per URL, prints each outcome as it completes, and returns the outcomes
 /// in the order of `urls`.
 fn load_all(urls: &[String], workers: usize, timeout: Duration) -> Vec<Outcome> {
     let pool = ThreadPool::new(workers);
-    // Python keeps a dict `future_to_url`; here the handles are in the order of `urls`,
-    // and `as_completed` hands back each one's position with its result.
+    // ANCHOR: future_to_url
+    // Python keeps a dict `future_to_url`; here the handles are in the
+    // order of `urls`, and `as_completed` hands back each one's position
+    // with its result.
     let submit = |url: String| pool.submit(move || load_url(&url, timeout));
     let handles = urls.iter().cloned().map(submit).collect();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; urls.len()];
     for (index, result) in as_completed(handles) {
         let url = &urls[index];
-        // The outer `Result` says whether the job ran to the end (it could panic); the
-        // inner one is the download's own success or failure.
-        let outcome = result.unwrap_or_else(|panic| Err(FetchError::Other(panic.to_string())));
+        // The outer `Result` says whether the job ran to the end (it could
+        // panic); the inner one is the download's own success or failure.
+        let outcome = match result {
+            Ok(outcome) => outcome,
+            Err(panic) => Err(FetchError::Other(panic.to_string())),
+        };
         match &outcome {
             Ok(size) => println!("'{url}' page is {size} bytes"),
-            Err(error) => println!("'{url}' generated an exception: {error}"),
+            Err(e) => println!("'{url}' generated an exception: {e}"),
         }
         outcomes[index] = Some(outcome);
     }
+    // ANCHOR_END: future_to_url
     // `as_completed` yields every job once: every place is filled.
     outcomes.into_iter().flatten().collect()
 }
@@ -160,4 +165,3 @@ fn load_all(urls: &[String], workers: usize, timeout: Duration) -> Vec<Outcome> 
 fn load_url(url: &str, timeout: Duration) -> Outcome {
     net::fetch_with_timeout(url, timeout).map(|body| body.len())
 }
-// ANCHOR_END: future_to_url
