@@ -80,6 +80,9 @@ fn main() {
     // rayon waits for jobs with a scope, not with handles: `scope` returns only when every
     // job spawned inside it has finished.
     pool.scope(|scope| {
+        // Ours to drop: if printing fails (a closed pipe), the job hears the channel
+        // close and ends, and the scope need not wait for a go that never comes.
+        let go = go;
         scope.spawn(move |_| {
             let value = return_after(wait_for_go, delay, message);
             result_tx
