@@ -33,11 +33,34 @@ Usage:
 Exit codes: 0 on success, 2 on a usage error (unknown subcommand, package,
 program or section), and the program's own code for `run`.";
 
+/// The part of [`USAGE`] about `subcommand`: its usage line and the lines under it.
+fn help_of(subcommand: &str) -> Option<String> {
+    let marker = format!("-- {subcommand}");
+    let lines: Vec<&str> = USAGE.lines().collect();
+    let start = lines
+        .iter()
+        .position(|line| line.starts_with("  cargo run") && line.contains(&marker))?;
+    let end = lines[start + 1..]
+        .iter()
+        .position(|line| !line.starts_with("    "))
+        .map_or(lines.len(), |n| start + 1 + n);
+    Some(lines[start..end].join("\n"))
+}
+
 /// A usage error: the message to print before exiting with code 2.
 type UsageError = String;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `course <subcommand> --help`: that subcommand's part of the usage.
+    if let (Some(sub), Some("-h" | "--help")) =
+        (args.first(), args.get(1).map(String::as_str))
+    {
+        if let Some(help) = help_of(sub) {
+            println!("Usage:\n{help}");
+            return ExitCode::SUCCESS;
+        }
+    }
     let result = match args.first().map(String::as_str) {
         None | Some("list") => list(args.get(1..).unwrap_or_default()),
         Some("-h" | "--help" | "help") => {
@@ -203,7 +226,8 @@ fn run(args: &[String]) -> Result<ExitCode, UsageError> {
     }
     command.current_dir(course::workspace_root());
 
-    let shown: Vec<String> = std::iter::once(cargo.as_os_str())
+    // Say what a student would type: `cargo`, not the path cargo set in `CARGO`.
+    let shown: Vec<String> = std::iter::once("cargo".as_ref())
         .chain(command.get_args())
         .map(|arg| arg.to_string_lossy().into_owned())
         .collect();

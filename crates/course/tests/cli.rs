@@ -194,3 +194,28 @@ fn bench_list_prints_every_comparison() {
     assert_eq!(stdout(&output).lines().collect::<Vec<_>>(), expected);
     assert!(expected.contains(&"spinner_async spinner_async --compare".to_string()));
 }
+
+/// Every subcommand answers `--help` with its own usage, and exits 0.
+#[test]
+fn every_subcommand_answers_help() {
+    for sub in ["list", "run", "commands", "bench-list"] {
+        let output = course(&[sub, "--help"], "false");
+        assert!(output.status.success(), "{sub}: {}", stderr(&output));
+        let help = stdout(&output);
+        assert!(help.starts_with("Usage:\n  cargo run -p course"), "{sub}: {help}");
+        assert!(help.contains(sub), "{sub}: {help}");
+        assert!(!help.contains("bench-list") || sub == "bench-list", "{sub}: {help}");
+    }
+}
+
+/// `run` shows the command as a student types it: `cargo run …`, whatever path cargo
+/// gave itself in `CARGO`.
+#[test]
+fn run_shows_cargo_as_typed() {
+    let output = course(&["run", "spinner_async", "--blocking"], "/bin/echo");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output).lines().next(),
+        Some("course: cargo run -p spinner_async -- --blocking")
+    );
+}
