@@ -52,7 +52,8 @@ fn main() -> ExitCode {
         assert_eq!(role, WORKER, "unknown role");
         // One line instead of a backtrace for the job that panics on purpose.
         std::panic::set_hook(Box::new(|info| {
-            eprintln!("pool test worker {}: {info}", std::process::id());
+            let pid = std::process::id();
+            eprintln!("pool test worker {pid}, as the test expects (not a failure): {info}");
         }));
         return common::exit_code("pool test worker", pool::serve(work));
     }
