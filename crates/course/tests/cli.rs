@@ -202,9 +202,15 @@ fn every_subcommand_answers_help() {
         let output = course(&[sub, "--help"], "false");
         assert!(output.status.success(), "{sub}: {}", stderr(&output));
         let help = stdout(&output);
-        assert!(help.starts_with("Usage:\n  cargo run -p course"), "{sub}: {help}");
+        assert!(
+            help.starts_with("Usage:\n  cargo run -p course"),
+            "{sub}: {help}"
+        );
         assert!(help.contains(sub), "{sub}: {help}");
-        assert!(!help.contains("bench-list") || sub == "bench-list", "{sub}: {help}");
+        assert!(
+            !help.contains("bench-list") || sub == "bench-list",
+            "{sub}: {help}"
+        );
     }
 }
 

@@ -280,3 +280,81 @@ fn bookkeeping_words_are_told_from_random_seeds() {
     assert!(bookkeeping_words("a random seed fixes the delays").is_empty());
     assert!(bookkeeping_words("fn the_random_seed_fixes_the_delays()").is_empty());
 }
+
+/// README's table of lectures is the catalog's: every section's row has its number, its
+/// title, its crates, its chapter and its state; a lecture not written yet shows no
+/// command that would fail; and every row's title is its chapter's heading.
+#[test]
+fn the_readme_table_is_the_catalogs() {
+    let readme = read(&support::root().join("README.md"));
+    let rows: Vec<Vec<String>> = readme
+        .lines()
+        .filter(|line| line.starts_with("| ") && line.contains("](slides/src/"))
+        .map(|line| {
+            line.trim_matches('|')
+                .split(" | ")
+                .map(|cell| cell.trim().to_string())
+                .collect()
+        })
+        .collect();
+    let mut problems = Vec::new();
+    for section in course::sections() {
+        let link = format!("](slides/src/{})", section.slide);
+        let Some(row) = rows
+            .iter()
+            .find(|row| row.iter().any(|c| c.contains(&link)))
+        else {
+            problems.push(format!("README has no row for {}", section.slide));
+            continue;
+        };
+        let expected_start = [section.number.to_string(), section.title.to_string()];
+        if row[..2] != expected_start {
+            problems.push(format!(
+                "README's row for {} starts `{} | {}`; the catalog says `{} | {}`",
+                section.slide, row[0], row[1], expected_start[0], expected_start[1]
+            ));
+        }
+        for krate in section.crates {
+            if !row[2].contains(&format!("`{krate}`")) {
+                problems.push(format!(
+                    "README's row for {} omits `{krate}`",
+                    section.slide
+                ));
+            }
+        }
+        if row.last().map(String::as_str) != Some("written") {
+            problems.push(format!(
+                "README's row for {} is not marked written",
+                section.slide
+            ));
+        }
+    }
+    for row in &rows {
+        let written = row.last().map(String::as_str) == Some("written");
+        if !written && row.iter().any(|cell| cell.contains("cargo run")) {
+            problems.push(format!(
+                "README's row `{}` is not written yet but shows a command: `{}`",
+                row[1], row[3]
+            ));
+        }
+        let chapter = row
+            .iter()
+            .find_map(|cell| cell.split("](slides/src/").nth(1)?.split(')').next());
+        if let Some(chapter) = chapter {
+            let heading = read(&slides_src().join(chapter))
+                .lines()
+                .find(|line| line.starts_with("# "))
+                .map(|line| line[2..].to_string());
+            if heading.as_deref() != Some(row[1].as_str())
+                && !row[1].starts_with(heading.as_deref().unwrap_or("\u{0}"))
+            {
+                problems.push(format!(
+                    "README calls {chapter} `{}`; its chapter's heading is `{}`",
+                    row[1],
+                    heading.unwrap_or_default()
+                ));
+            }
+        }
+    }
+    assert_no_problems("README rows that differ from the catalog", &problems);
+}
