@@ -53,11 +53,11 @@ type UsageError = String;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // `course <subcommand> --help`: that subcommand's part of the usage.
-    if let (Some(sub), Some("-h" | "--help")) = (args.first(), args.get(1).map(String::as_str)) {
-        if let Some(help) = help_of(sub) {
-            println!("Usage:\n{help}");
-            return ExitCode::SUCCESS;
-        }
+    if let (Some(sub), Some("-h" | "--help")) = (args.first(), args.get(1).map(String::as_str))
+        && let Some(help) = help_of(sub)
+    {
+        println!("Usage:\n{help}");
+        return ExitCode::SUCCESS;
     }
     let result = match args.first().map(String::as_str) {
         None | Some("list") => list(args.get(1..).unwrap_or_default()),
