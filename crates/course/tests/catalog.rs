@@ -4,16 +4,7 @@
 
 mod support;
 
-use support::{Package, packages, relative};
-
-/// Fails with every problem found, one per line, when there are any.
-fn assert_no_problems(what: &str, problems: &[String]) {
-    assert!(
-        problems.is_empty(),
-        "{what}:\n  - {}\n",
-        problems.join("\n  - ")
-    );
-}
+use support::{Package, assert_no_problems, packages, relative};
 
 /// Finds a package by name in the scanned workspace.
 fn package<'a>(packages: &'a [Package], name: &str) -> Option<&'a Package> {

@@ -10,7 +10,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::{read, relative, slides_src};
+use support::{assert_no_problems, read, relative, slides_src};
 
 /// Words a page may show outside its code, figures and notes: about one laptop screen.
 const MAX_WORDS: usize = 150;
@@ -210,15 +210,6 @@ fn anchored(source: &str, name: &str) -> Vec<String> {
         .filter(|l| !l.contains("ANCHOR:") && !l.contains("ANCHOR_END:"))
         .map(str::to_string)
         .collect()
-}
-
-/// Fails with every problem found, one per line, when there are any.
-fn assert_no_problems(what: &str, problems: &[String]) {
-    assert!(
-        problems.is_empty(),
-        "{what}:\n  - {}\n",
-        problems.join("\n  - ")
-    );
 }
 
 /// Every page of every lecture fits on one screen: at most 150 words, at most two blocks

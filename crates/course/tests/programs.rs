@@ -6,21 +6,12 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::{includes, packages, read, relative, slide_files, slides_src};
+use support::{assert_no_problems, includes, packages, read, relative, slide_files, slides_src};
 
 /// Code lines a program may have: non-blank lines that are not comments.
 const MAX_CODE_LINES: usize = 120;
 /// `//!` lines a program's header may have.
 const MAX_HEADER_LINES: usize = 15;
-
-/// Fails with every problem found, one per line, when there are any.
-fn assert_no_problems(what: &str, problems: &[String]) {
-    assert!(
-        problems.is_empty(),
-        "{what}:\n  - {}\n",
-        problems.join("\n  - ")
-    );
-}
 
 /// The lines of a Rust source that count as code: not blank, not a `//` comment of any
 /// kind (`//`, `///`, `//!`).

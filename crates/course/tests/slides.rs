@@ -4,16 +4,9 @@
 
 mod support;
 
-use support::{Part, has_marker, includes, mentions_command, read, relative, slides_src};
-
-/// Fails with every problem found, one per line, when there are any.
-fn assert_no_problems(what: &str, problems: &[String]) {
-    assert!(
-        problems.is_empty(),
-        "{what}:\n  - {}\n",
-        problems.join("\n  - ")
-    );
-}
+use support::{
+    Part, assert_no_problems, has_marker, includes, mentions_command, read, relative, slides_src,
+};
 
 /// Every section's slide exists, and its chapter (the pages in its folder) shows the exact
 /// command of each of its programs and of each exercise's solution.

@@ -32,6 +32,15 @@ pub fn relative(path: &Path) -> String {
         .to_string()
 }
 
+/// Fails with every problem found, one per line, when there are any.
+pub fn assert_no_problems(what: &str, problems: &[String]) {
+    assert!(
+        problems.is_empty(),
+        "{what}:\n  - {}\n",
+        problems.join("\n  - ")
+    );
+}
+
 /// Reads a file the test needs, with a message that names it.
 pub fn read(path: &Path) -> String {
     fs::read_to_string(path)
