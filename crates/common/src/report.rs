@@ -5,16 +5,18 @@
 //! ```
 //! use common::report::Report;
 //!
-//! let mut report = Report::new("cpu_bound");
+//! let mut report = Report::new("cpu_bound").json(false); // the program's --json
 //! report.add("hash_me", "serial", 1, 0.79, true);
 //! report.add("hash_me", "rayon", 2, 0.41, true).extra("rss_kb", 2_140);
-//! report.print(false); // `true` when the program was run with --json
-//! if !report.all_ok() {
-//!     std::process::exit(1);
-//! }
+//! report.note("rayon: a work-stealing pool of one thread per CPU.");
+//! report.finish()?; // an error if a row's answer was wrong: `main` exits 1
+//! # Ok::<(), common::report::WrongAnswers>(())
 //! ```
 //!
-//! which prints the machine line, then a markdown table:
+//! Comparisons of timed variants do not add rows by hand: they declare their variants on
+//! [`Comparison`](crate::compare::Comparison), which adds the rows.
+//!
+//! which prints the machine line, then a markdown table, then the notes:
 //!
 //! ```text
 //! machine: AMD EPYC 7B13 · 2 logical CPUs (available_parallelism) · linux x86_64
@@ -135,11 +137,6 @@ impl Report {
         self
     }
 
-    /// The notes, in the order they were added.
-    pub fn notes(&self) -> &[String] {
-        &self.notes
-    }
-
     /// Records that a comparison took `rounds` rounds: the report then says that each
     /// variant's fastest run counts.
     pub fn rounds(&mut self, rounds: usize) -> &mut Report {
@@ -147,10 +144,12 @@ impl Report {
         self
     }
 
-    /// Prints the report (see [`Report::print`]) and its notes, and fails if a row computed
-    /// a wrong answer: `main` turns that into exit status 1.
+    /// Prints the report and its notes, and fails if a row computed a wrong answer: `main`
+    /// turns that into exit status 1. With `--json`: one JSON object per row and nothing
+    /// else; otherwise the machine line, the markdown table, a warning under it if a check
+    /// failed, and the notes.
     pub fn finish(&self) -> Result<(), WrongAnswers> {
-        self.print(self.json);
+        self.print();
         if !self.json {
             if self.rounds > 1 {
                 println!(
@@ -212,23 +211,14 @@ impl Report {
         &mut self.rows
     }
 
-    /// `true` when every row's answer was right. A comparison exits non-zero otherwise:
-    ///
-    /// ```no_run
-    /// # let report = common::report::Report::new("cpu_bound");
-    /// if !report.all_ok() {
-    ///     std::process::exit(1);
-    /// }
-    /// ```
+    /// `true` when every row's answer was right ([`Report::finish`] fails otherwise).
     pub fn all_ok(&self) -> bool {
         self.rows.iter().all(|row| row.ok)
     }
 
-    /// Prints the report to stdout: with `json`, one JSON object per row and nothing else;
-    /// otherwise the machine line, the markdown table, and a warning under it if a check
-    /// failed.
-    pub fn print(&self, json: bool) {
-        if json {
+    /// The table part of [`Report::finish`].
+    fn print(&self) {
+        if self.json {
             print!("{}", self.to_json_lines());
             return;
         }

@@ -197,7 +197,10 @@ pub fn yield_cost(
     // The cost of one yield: the extra time over `never`, divided by the yields.
     let never = fastest[0].took.as_secs_f64();
     let mut ns_per_yield = 0.0;
-    for (row, variant) in report.rows_mut().iter_mut().zip(&fastest).skip(1) {
+    // This comparison's rows are the report's last ones, one per variant.
+    let rows = report.rows_mut();
+    let ours = rows.len() - fastest.len();
+    for (row, variant) in rows[ours..].iter_mut().zip(&fastest).skip(1) {
         let yields = variant.run.get("yields").and_then(|y| y.as_f64());
         let extra = variant.took.as_secs_f64() - never;
         ns_per_yield = 1e9 * extra / yields.unwrap_or(1.0);
@@ -205,9 +208,10 @@ pub fn yield_cost(
             .extra("ns_per_yield", round_sig(ns_per_yield));
     }
     // Coarser slices cost too little to measure: say what the finest row's cost predicts.
-    let mut whole = PrimeCheck::new(n);
-    whole.advance(u64::MAX);
-    let sparse = whole.divisions() as f64 / 100_000.0;
+    // Its yields, one every `finest` divisions, count the check's divisions.
+    let finest = everies.last().copied().unwrap_or(1) as f64;
+    let yields = fastest.last().and_then(|v| v.run.get("yields")?.as_f64());
+    let sparse = yields.unwrap_or(0.0) * finest / 100_000.0;
     report.note(format!(
         "Every 100 000 divisions, {sparse:.0} yields at {ns_per_yield:.0} ns each would add\n\
          {:.2} %: less than this machine's noise, so the table starts at every {}.",
