@@ -71,6 +71,18 @@ fn lectures() -> Vec<(&'static course::Section, Vec<Page>)> {
         .collect()
 }
 
+/// Every page of every lecture, as a reader sees it, with its path for messages.
+fn every_page() -> Vec<(String, Page, Seen)> {
+    lectures()
+        .into_iter()
+        .flat_map(|(_, pages)| pages)
+        .map(|page| {
+            let seen = see(&page);
+            (relative(&page.path), page, seen)
+        })
+        .collect()
+}
+
 /// What a reader sees of a page, taken apart.
 #[derive(Default, Debug)]
 struct Seen {
@@ -217,42 +229,38 @@ fn anchored(source: &str, name: &str) -> Vec<String> {
 #[test]
 fn every_page_fits_on_one_screen() {
     let mut problems = Vec::new();
-    for (_, pages) in lectures() {
-        for page in &pages {
-            let at = relative(&page.path);
-            let seen = see(page);
-            if seen.words > MAX_WORDS {
-                problems.push(format!(
-                    "{at}: {} words on the page, over {MAX_WORDS}: move the explanation into \
-                     the speaker notes, or make a second page",
-                    seen.words
-                ));
-            }
-            let lines: usize =
-                seen.blocks.iter().map(Vec::len).sum::<usize>() + FIGURE_LINES * seen.figures.len();
-            if lines > MAX_CODE_LINES {
-                problems.push(format!(
-                    "{at}: {lines} lines of code and figures, over {MAX_CODE_LINES}: a \
-                     narrower anchor, or a second page"
-                ));
-            }
-            if seen.blocks.len() > MAX_BLOCKS {
-                problems.push(format!(
-                    "{at}: {} blocks, over {MAX_BLOCKS} (the code and its command): move \
-                     the rest into the notes or a second page",
-                    seen.blocks.len()
-                ));
-            }
-            if !seen.minutes.is_some_and(|m| (1..=20).contains(&m)) {
-                problems.push(format!(
-                    "{at}: declare the page's time budget, `<!-- minutes: N -->` (1 to 20)"
-                ));
-            }
-            if !seen.notes {
-                problems.push(format!(
-                    "{at}: no speaker notes (`<details>` with `<summary>Speaker notes</summary>`)"
-                ));
-            }
+    for (at, _, seen) in every_page() {
+        if seen.words > MAX_WORDS {
+            problems.push(format!(
+                "{at}: {} words on the page, over {MAX_WORDS}: move the explanation into \
+                 the speaker notes, or make a second page",
+                seen.words
+            ));
+        }
+        let lines: usize =
+            seen.blocks.iter().map(Vec::len).sum::<usize>() + FIGURE_LINES * seen.figures.len();
+        if lines > MAX_CODE_LINES {
+            problems.push(format!(
+                "{at}: {lines} lines of code and figures, over {MAX_CODE_LINES}: a \
+                 narrower anchor, or a second page"
+            ));
+        }
+        if seen.blocks.len() > MAX_BLOCKS {
+            problems.push(format!(
+                "{at}: {} blocks, over {MAX_BLOCKS} (the code and its command): move \
+                 the rest into the notes or a second page",
+                seen.blocks.len()
+            ));
+        }
+        if !seen.minutes.is_some_and(|m| (1..=20).contains(&m)) {
+            problems.push(format!(
+                "{at}: declare the page's time budget, `<!-- minutes: N -->` (1 to 20)"
+            ));
+        }
+        if !seen.notes {
+            problems.push(format!(
+                "{at}: no speaker notes (`<details>` with `<summary>Speaker notes</summary>`)"
+            ));
         }
     }
     assert_no_problems("pages over one screen", &problems);
@@ -263,27 +271,23 @@ fn every_page_fits_on_one_screen() {
 #[test]
 fn code_on_the_slides_is_narrow_and_bare() {
     let mut problems = Vec::new();
-    for (_, pages) in lectures() {
-        for page in &pages {
-            let at = relative(&page.path);
-            let seen = see(page);
-            let shown = seen.blocks.iter().flatten().chain(&seen.included);
-            for line in shown {
-                let width = line.chars().count();
-                if width > MAX_WIDTH {
-                    problems.push(format!(
-                        "{at}: a line of {width} characters, over {MAX_WIDTH}: `{line}`"
-                    ));
-                }
+    for (at, _, seen) in every_page() {
+        let shown = seen.blocks.iter().flatten().chain(&seen.included);
+        for line in shown {
+            let width = line.chars().count();
+            if width > MAX_WIDTH {
+                problems.push(format!(
+                    "{at}: a line of {width} characters, over {MAX_WIDTH}: `{line}`"
+                ));
             }
-            for line in &seen.included {
-                let trimmed = line.trim_start();
-                if trimmed.starts_with("///") || trimmed.starts_with("//!") {
-                    problems.push(format!(
-                        "{at}: a doc comment on the slide: `{line}`; anchor inside the item, \
-                         below its docs"
-                    ));
-                }
+        }
+        for line in &seen.included {
+            let trimmed = line.trim_start();
+            if trimmed.starts_with("///") || trimmed.starts_with("//!") {
+                problems.push(format!(
+                    "{at}: a doc comment on the slide: `{line}`; anchor inside the item, \
+                     below its docs"
+                ));
             }
         }
     }
@@ -328,28 +332,25 @@ fn every_lecture_has_an_overview_a_budget_and_an_exercise() {
 #[test]
 fn figures_are_captioned_and_legible() {
     let mut problems = Vec::new();
-    for (_, pages) in lectures() {
-        for page in &pages {
-            let at = relative(&page.path);
-            for (figure, captioned) in see(page).figures {
-                if !captioned {
+    for (at, page, seen) in every_page() {
+        for (figure, captioned) in seen.figures {
+            if !captioned {
+                problems.push(format!(
+                    "{at}: `{figure}` has no caption: an italic line under it saying \
+                     what to see"
+                ));
+            }
+            let svg = page.path.parent().expect("a folder").join(&figure);
+            let text = read(&svg);
+            let scale = svg_width(&text).map_or(1.0, |w| (FIGURE_DISPLAY_WIDTH / w).min(1.0));
+            for size in font_sizes(&text) {
+                if size * scale < MIN_FIGURE_FONT {
                     problems.push(format!(
-                        "{at}: `{figure}` has no caption: an italic line under it saying \
-                         what to see"
+                        "{at}: `{figure}` has {size} px text, {:.1} px on the projector: \
+                         at least {MIN_FIGURE_FONT}",
+                        size * scale
                     ));
-                }
-                let svg = page.path.parent().expect("a folder").join(&figure);
-                let text = read(&svg);
-                let scale = svg_width(&text).map_or(1.0, |w| (FIGURE_DISPLAY_WIDTH / w).min(1.0));
-                for size in font_sizes(&text) {
-                    if size * scale < MIN_FIGURE_FONT {
-                        problems.push(format!(
-                            "{at}: `{figure}` has {size} px text, {:.1} px on the projector: \
-                             at least {MIN_FIGURE_FONT}",
-                            size * scale
-                        ));
-                        break;
-                    }
+                    break;
                 }
             }
         }
