@@ -121,27 +121,8 @@ pub fn run_command(mut command: Command, limit: Duration) -> Ran {
         .unwrap_or_else(|e| panic!("{line} does not start: {e}"));
     // Read both pipes on threads of their own: a program that fills a pipe would otherwise
     // block on its writes while we wait for it to end.
-    let read = |pipe: Option<Box<dyn Read + Send>>| {
-        thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                pipe.read_to_string(&mut text).expect("UTF-8 output");
-            }
-            text
-        })
-    };
-    let stdout = read(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = read(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
+    let stdout = read_all(child.stdout.take().expect("stdout is piped"));
+    let stderr = read_all(child.stderr.take().expect("stderr is piped"));
     let started = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().expect("we can ask about our child") {
@@ -161,6 +142,15 @@ pub fn run_command(mut command: Command, limit: Duration) -> Ran {
         stdout: stdout.join().expect("the reader does not panic"),
         stderr: stderr.join().expect("the reader does not panic"),
     }
+}
+
+/// Reads all of `pipe` on a thread of its own, until the other end closes it.
+fn read_all(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut text = String::new();
+        pipe.read_to_string(&mut text).expect("UTF-8 output");
+        text
+    })
 }
 
 /// Runs `bin` with `args` (a comparison's `--json` among them) and returns its JSON rows,
