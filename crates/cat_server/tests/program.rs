@@ -53,6 +53,7 @@ fn serves_until_ctrl_c() {
     assert!(!base.ends_with(":0"), "the chosen port is printed, not 0");
 
     let html = reqwest::blocking::Client::builder()
+        .no_proxy()
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap()

@@ -28,6 +28,7 @@ fn start_with_delay(delay: Duration) -> CatServer {
 /// hanging it.
 fn client_with_timeout(timeout: Duration) -> Client {
     Client::builder()
+        .no_proxy()
         .timeout(timeout)
         .connect_timeout(Duration::from_secs(2))
         .build()
@@ -309,6 +310,7 @@ fn shutdown_cuts_a_slow_request_short() {
 async fn async_clients_download_concurrently() {
     let server = start_with_delay(Duration::from_millis(100));
     let client = reqwest::Client::builder()
+        .no_proxy()
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
