@@ -1,0 +1,26 @@
+//! Lecture 5: coroutines, from generators to `async`/`await`.
+//!
+//! The Python lectures go from generators (`yield`, `send`, `yield from`) to asyncio's
+//! event loop, its tasks and queues, aiohttp downloads and the blocking pitfall. This
+//! crate walks the same road in Rust, one module a step:
+//!
+//! - [`lazy`]: an eager `Vec` against a lazy `Iterator`, and Python's `itertools` beside
+//!   the `itertools` crate and std;
+//! - [`coroutine`]: a coroutine you can send values into, written twice: as an explicit
+//!   state machine, and as an `async` block driven by a small resume loop;
+//! - [`executor`]: an event loop from scratch (run queue, wakers, timer heap), no runtime
+//!   crate;
+//! - [`asyncio`]: tasks, `join!`, `JoinSet`, an async queue and `loop.stop()` on tokio;
+//! - [`runtimes`]: one small program on tokio, async-std and smol;
+//! - [`download`]: concurrent downloads from the cat server, bounded and unbounded;
+//! - [`blocking`]: a CPU-bound loop in a task, what it starves, and three fixes;
+//! - [`pitfalls`]: the traps the Python notes name, caught and fixed.
+
+pub mod asyncio;
+pub mod blocking;
+pub mod coroutine;
+pub mod download;
+pub mod executor;
+pub mod lazy;
+pub mod pitfalls;
+pub mod runtimes;
