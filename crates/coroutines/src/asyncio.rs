@@ -94,7 +94,11 @@ pub const NAMES: [&str; 3] = ["first", "second", "third"];
 /// One of the Python slides' tasks: says it started, sleeps, says it finished, and
 /// returns its name reversed.
 // ANCHOR: task
-pub async fn task(name: &'static str, nap: Duration, out: Transcript) -> String {
+pub async fn task(
+    name: &'static str,
+    nap: Duration, // how long it sleeps
+    out: Transcript,
+) -> String {
     out.say(format!("{name} task started"));
     sleep(nap).await;
     out.say(format!("{name} task finished"));
@@ -118,8 +122,8 @@ pub async fn create_tasks(nap: Duration, out: &Transcript) -> Result<Vec<String>
         out.say(format!("result of task #{number}: {result}"));
         results.push(result);
     }
-    out.say("done");
     // ANCHOR_END: create_tasks
+    out.say("done");
     Ok(results)
 }
 
@@ -210,7 +214,10 @@ pub async fn sequential(steps: [Step; 2], unit: Duration, out: &Transcript) {
 /// Both steps spawned as tasks before either is awaited: they run at the same time.
 pub async fn spawned(steps: [Step; 2], unit: Duration, out: &Transcript) -> Result<(), JoinError> {
     // ANCHOR: spawned
-    let handles = steps.map(|step| tokio::spawn(perform_task(step, unit, out.clone())));
+    let mut handles = Vec::new();
+    for step in steps {
+        handles.push(tokio::spawn(perform_task(step, unit, out.clone())));
+    }
     for handle in handles {
         handle.await?;
     }
@@ -389,15 +396,7 @@ pub fn forgotten(
 ) -> QueueRun {
     let (log, elapsed) = runtime.block_on(async {
         let log = Log::new(workers, out);
-        // ANCHOR: forgotten
-        let queue = queue_of(jobs);
-        for name in 1..=workers {
-            tokio::spawn(worker(name, queue.clone(), job_time, log.clone()));
-        }
-        if !linger.is_zero() {
-            sleep(linger).await; // main does something else for a while
-        }
-        // ANCHOR_END: forgotten
+        forgetful_main(workers, jobs, job_time, linger, &log).await;
         let elapsed = log.started.elapsed();
         (log, elapsed)
     });
@@ -407,6 +406,26 @@ pub fn forgotten(
         elapsed,
         ..log.lock().clone()
     }
+}
+
+/// The Python slides' `main`, bug and all: spawns the workers and forgets them.
+async fn forgetful_main(
+    workers: usize,
+    jobs: u32,
+    job_time: Duration,
+    linger: Duration,
+    log: &Log,
+) {
+    // ANCHOR: forgotten
+    let queue = queue_of(jobs);
+    for name in 1..=workers {
+        tokio::spawn(worker(name, queue.clone(), job_time, log.clone()));
+    }
+    if !linger.is_zero() {
+        sleep(linger).await; // main does something else for a while
+    }
+    // and returns: nothing awaits the workers
+    // ANCHOR_END: forgotten
 }
 
 /// The fix: `main` keeps the workers' handles and awaits every one, so it returns only
@@ -462,7 +481,6 @@ pub fn naps(seed: u64, num: u32) -> impl Iterator<Item = u32> {
 /// a nap from whenever it woke, so a late wake-up (a busy machine, a real clock's
 /// millisecond) does not push every later one back: which loop ends first depends on the
 /// random naps only, and the same `seed` tells the same story on any machine.
-// ANCHOR: display_date
 pub async fn display_date(
     num: u32,
     dates: Dates,
@@ -470,6 +488,7 @@ pub async fn display_date(
     out: Transcript,
     stop: Option<oneshot::Sender<()>>,
 ) {
+    // ANCHOR: display_date
     let end_time = clock + dates.unit * dates.seconds;
     let mut naps = naps(dates.seed, num);
     let mut wake = clock; // when this loop means to be awake
@@ -485,8 +504,8 @@ pub async fn display_date(
     if let Some(stop) = stop {
         let _ = stop.send(()); // loop.stop()
     }
+    // ANCHOR_END: display_date
 }
-// ANCHOR_END: display_date
 
 /// How the two loops ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -504,8 +523,9 @@ pub async fn two_loops(dates: Dates, out: &Transcript) -> Result<DateRun, JoinEr
     let clock = Instant::now();
     // ANCHOR: two_loops
     let (stop, stopped) = oneshot::channel();
-    let first = tokio::spawn(display_date(1, dates, clock, out.clone(), None));
-    let second = tokio::spawn(display_date(2, dates, clock, out.clone(), Some(stop)));
+    let one = display_date(1, dates, clock, out.clone(), None);
+    let two = display_date(2, dates, clock, out.clone(), Some(stop));
+    let (first, second) = (tokio::spawn(one), tokio::spawn(two));
     let _ = stopped.await; // loop.run_forever(), until loop 2 calls stop
     first.abort(); // what ending the runtime does to each task left
     let first_cancelled = first.await.is_err_and(|e| e.is_cancelled());

@@ -181,9 +181,9 @@ pub fn on_async_std(workers: u32, tick: Duration) -> Vec<String> {
 
 /// The program on smol, line for line.
 pub fn on_smol(workers: u32, tick: Duration) -> Vec<String> {
-    // ANCHOR: smol
     use smol::{Timer, channel};
     smol::block_on(async {
+        // ANCHOR: smol
         let (tx, rx) = channel::unbounded();
         let mut tasks = Vec::new();
         for n in (1..=workers).rev() {
@@ -199,6 +199,7 @@ pub fn on_smol(workers: u32, tick: Duration) -> Vec<String> {
         while let Ok(n) = rx.recv().await {
             lines.push(heard(n));
         }
+        // ANCHOR_END: smol
         let mut numbers = Vec::new();
         for task in tasks {
             numbers.push(task.await); // dropping a Task would cancel it
@@ -206,7 +207,6 @@ pub fn on_smol(workers: u32, tick: Duration) -> Vec<String> {
         lines.push(joined(&numbers));
         lines
     })
-    // ANCHOR_END: smol
 }
 
 #[cfg(test)]

@@ -93,7 +93,7 @@ fn the_program_shows_the_bug_then_the_fix() {
         assert_eq!(stdout.matches(&line).count(), 1, "job {job}\n{stdout}");
     }
     assert!(
-        stdout.contains("jobs per worker: 5, 5, 5, 5. ⌈20 / 4⌉ = 5 rounds"),
+        stdout.contains("jobs per worker: 5, 5, 5, 5.\n⌈20 / 4⌉ = 5 rounds of 0.01 s"),
         "{stdout}"
     );
 }

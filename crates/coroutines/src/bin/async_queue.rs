@@ -67,11 +67,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     summary(&bug, jobs);
     let cut = bug.started.len() - bug.done.len();
     if bug.started.is_empty() {
-        println!("The workers never ran: on one thread a task runs only while the others");
-        println!("await, and main never did. Then main was over, and the runtime dropped them.");
+        println!("The workers never ran: on one thread a spawned task runs only when main");
+        println!("awaits, and it never did. Then main returned, and the runtime dropped them.");
     } else {
         println!(
-            "Then main was over: the runtime dropped the workers, {cut} in the middle of a job."
+            "Then main returned: the runtime dropped the workers, {cut} in the middle of a job."
         );
     }
 
@@ -87,9 +87,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     }
     let rounds = jobs.div_ceil(u32::from(args.workers));
     println!(
-        "Each job once; jobs per worker: {}. ⌈{jobs} / {workers}⌉ = {rounds} rounds of \
-         {:.2} s = {:.2} s.",
-        per_worker.join(", "),
+        "Each job done once; jobs per worker: {}.",
+        per_worker.join(", ")
+    );
+    println!(
+        "⌈{jobs} / {workers}⌉ = {rounds} rounds of {:.2} s = {:.2} s.",
         job.as_secs_f64(),
         (job * rounds).as_secs_f64()
     );

@@ -73,7 +73,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             .collect();
         println!("{}", cells.join("  ").trim_end());
     }
-    println!("\nBoth channel::unbounded() are the async-channel crate (async-std: its");
-    println!("version 1, smol: 2). async-std is discontinued: its README says use smol.");
+    println!("\nasync-std's and smol's channels are both the async-channel crate.");
+    println!("async-std is discontinued: its README says to use smol instead.");
     Ok(())
 }
