@@ -125,13 +125,18 @@ fn the_program_ends_with_the_stop_and_the_cancellation() {
         "{}",
         ran.stdout
     );
+    assert!(
+        lines[1].contains("current_thread runtime"),
+        "{}",
+        ran.stdout
+    );
     assert!(lines[n - 2].starts_with("Loop 2 is done and stopped the loop at "));
     assert_eq!(
         lines[n - 1],
         "Loop 1 was napping then: it was cancelled, and never printed again."
     );
     assert!(
-        lines[1..n - 2].iter().all(|l| l.starts_with("Loop: ")),
+        lines[2..n - 2].iter().all(|l| l.starts_with("Loop: ")),
         "{}",
         ran.stdout
     );

@@ -51,7 +51,9 @@ async fn every_task_is_created_before_any_starts() {
 #[test]
 fn the_program_prints_the_transcript_then_the_total() {
     let ran = testing::run(BIN, &["--seconds", "0.05"]);
-    let lines = ran.success().lines();
+    let all = ran.success().lines();
+    assert!(all[0].contains("current_thread runtime"), "{}", ran.stdout);
+    let lines = &all[2..]; // after the header and a blank line
     assert_eq!(lines.len(), 14, "{}", ran.stdout);
     assert_eq!(lines[0], "first task created");
     assert_eq!(lines[11], "result of task #3: driht");

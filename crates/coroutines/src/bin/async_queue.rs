@@ -55,10 +55,10 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let (jobs, workers, job) = (args.jobs, usize::from(args.workers), args.job_seconds);
     println!(
-        "{jobs} jobs on a queue, {workers} workers, {:.2} s a job; tokio's current_thread \
-         runtime (one thread, as asyncio).",
+        "{jobs} jobs on a queue, {workers} workers, {:.2} s a job.",
         job.as_secs_f64()
     );
+    println!("tokio's current_thread runtime: one thread, as asyncio.");
 
     println!("\n1. The Python slides' main: spawn the workers, never await them, return.");
     let out = Transcript::printing();

@@ -20,7 +20,7 @@ use std::time::Duration;
 use clap::Parser;
 use coroutines::asyncio::{self, Dates, Transcript};
 
-/// The notebook's two display_date loops; loop 2 stops the event loop.
+/// The Python course notebook's two display_date loops; loop 2 stops the event loop.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -54,9 +54,13 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         seed: args.seed,
     };
     println!(
-        "Two loops print the time, then nap 0 to 5 s, for {} s each; one notebook second \
-         lasts {} s here (--scale), naps drawn with --seed {}.",
-        args.seconds, args.scale, args.seed
+        "Two loops print the time, then nap 0 to 5 s at random (--seed {}), for {} s each.",
+        args.seed, args.seconds
+    );
+    println!(
+        "One notebook second lasts {} s here (--scale); tokio's current_thread runtime: one \
+         thread, as asyncio.",
+        args.scale
     );
     let out = Transcript::printing();
     let runtime = asyncio::event_loop()?; // one thread, as asyncio

@@ -20,7 +20,7 @@ use std::time::Duration;
 use clap::Parser;
 use coroutines::asyncio::{self, BREAKFAST, Transcript, Way};
 
-/// The notebook's breakfast: sequential awaits, then spawn, join! and JoinSet.
+/// The Python course notebook's breakfast (minitask 7): sequential awaits, then spawn, join! and JoinSet.
 #[derive(Parser)]
 #[command(version)]
 struct Args {
@@ -49,8 +49,12 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .map(|step| format!("{} ({} s)", step.task, step.seconds))
         .collect();
     println!(
-        "Breakfast: {}; one notebook second lasts {} s here (--scale).",
-        steps.join(", "),
+        "The Python course notebook's breakfast: {}.",
+        steps.join(", ")
+    );
+    println!(
+        "One of its seconds lasts {} s here (--scale); tokio's current_thread runtime: one \
+         thread, as asyncio.",
         args.scale
     );
     let runtime = asyncio::event_loop()?; // one thread, as asyncio

@@ -32,6 +32,9 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    println!(
+        "The Python slides' three tasks, on tokio's current_thread runtime: one thread, as asyncio.\n"
+    );
     let out = Transcript::printing();
     let runtime = asyncio::event_loop()?; // one thread, as asyncio
     let (results, took) = runtime.block_on(async {
