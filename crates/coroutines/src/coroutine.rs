@@ -53,8 +53,8 @@ use CoroutineState::{Complete, Yielded};
 
 /// What one `resume` gave: a value the coroutine yielded (it is paused, and can be resumed
 /// again), or what it returned when it ended.
-// ANCHOR: coroutine_trait
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// ANCHOR: coroutine_trait
 pub enum CoroutineState<Y, R> {
     Yielded(Y),
     Complete(R),
@@ -63,7 +63,6 @@ pub enum CoroutineState<Y, R> {
 pub trait Coroutine<In> {
     type Yield;
     type Return;
-
     fn resume(
         &mut self,
         input: In, // what Python's send(x) passes in
@@ -90,9 +89,10 @@ impl Coroutine<Sent> for JumpingRange {
     type Yield = i64;
     type Return = ();
     fn resume(&mut self, jump: Sent) -> CoroutineState<i64, ()> {
+        let jump = jump.unwrap_or(1); // `next()` sends None
         let (index, up_to) = match *self {
             Self::Created { up_to } => (0, up_to), // starts the body
-            Self::Paused { index, up_to } => (index + jump.unwrap_or(1), up_to),
+            Self::Paused { index, up_to } => (index + jump, up_to),
             Self::Finished => panic!("jumping_range is finished"),
         };
         if index < up_to {
@@ -173,7 +173,6 @@ where
 impl<In, Out, R> Coroutine<In> for AsyncCoroutine<In, Out, R> {
     type Yield = Out;
     type Return = R;
-
     fn resume(&mut self, input: In) -> CoroutineState<Out, R> {
         self.cells.sent.set(Some(input));
         // Nobody waits for a wake-up: we poll when the caller resumes.

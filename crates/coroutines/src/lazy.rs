@@ -52,14 +52,8 @@ pub struct LazyRange {
     index: u64,
     up_to: u64,
 }
-
-pub fn lazy_range(up_to: u64) -> LazyRange {
-    LazyRange { index: 0, up_to }
-}
-
 impl Iterator for LazyRange {
     type Item = u64;
-
     fn next(&mut self) -> Option<u64> {
         if self.index < self.up_to {
             let index = self.index; // yield index
@@ -71,6 +65,11 @@ impl Iterator for LazyRange {
     }
 }
 // ANCHOR_END: lazy_range
+
+/// Calling the generator function: nothing of the body runs yet.
+pub fn lazy_range(up_to: u64) -> LazyRange {
+    LazyRange { index: 0, up_to }
+}
 
 /// The sum of `numbers`, added one at a time as Python's `sum()` does.
 ///
@@ -156,19 +155,20 @@ macro_rules! stage {
     };
 }
 
-// ANCHOR: pipeline
+/// Every square, `(n * n for n in count(1))`: an endless iterator.
 pub fn squares() -> impl Iterator<Item = u64> {
     (1..).map(|n| n * n)
 }
 
+/// The squares below 200: `takewhile(lambda s: s < 200, squares())`.
 pub fn small() -> impl Iterator<Item = u64> {
     squares().take_while(|&s| s < 200)
 }
 
+/// How many digits `n` has, `len(str(n))`: the key of the `groupby` stage.
 fn digits(n: &u64) -> usize {
     n.to_string().len()
 }
-// ANCHOR_END: pipeline
 
 /// The generator pipeline, stage by stage: each stage is lazy, and computes only the
 /// numbers its line prints. `squares()` never ends; `small()` stops below 200. (Kept as

@@ -113,7 +113,7 @@ fn pipeline() {
     println!();
     println!("A generator pipeline, each stage in Python's itertools and then in Rust");
     println!("(std's iterator adapters; the itertools crate where std has no such name).");
-    println!("squares() is every square, 1 4 9 …; small() is the squares below 200.");
+    println!("squares(): stage 2, every square. small(): stage 3, the squares below 200.");
     for stage in lazy::pipeline() {
         println!();
         for (i, line) in stage.python.lines().enumerate() {
@@ -123,7 +123,7 @@ fn pipeline() {
         for (i, line) in rust.iter().enumerate() {
             let label = if i == 0 { "Rust" } else { "" };
             let from = if i + 1 == rust.len() { stage.from } else { "" };
-            println!("{}", format!("  {label:<8}{line:<50}  {from}").trim_end());
+            println!("{}", format!("  {label:<8}{line:<52}  {from}").trim_end());
         }
         println!("  {:<8}{}", "", stage.values);
     }
