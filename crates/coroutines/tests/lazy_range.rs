@@ -19,12 +19,7 @@ fn the_notebook_cell_steps_through_lazy_range_5() {
         .collect();
     assert_eq!(
         gives,
-        [
-            "Some(0)",
-            "Some(1)",
-            "2 3 4",
-            "None (Python raises StopIteration)"
-        ],
+        ["Some(0)", "Some(1)", "2 3 4", "None (StopIteration)"],
         "{}",
         ran.stdout
     );

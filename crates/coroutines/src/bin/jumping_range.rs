@@ -19,7 +19,7 @@ use coroutines::coroutine::{self, Coroutine, Sent, Step, jumping_range, jumping_
 
 /// jumping_range, by hand and as an async block, driven by next() and send().
 #[derive(Parser)]
-#[command(version)]
+#[command(version, name = "jumping_range")]
 struct Args {
     /// Where the range ends (exclusive): the notebook's up_to
     #[arg(long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,

@@ -102,7 +102,7 @@ fn notebook_cell() {
     );
     let got = iterator.next();
     println!(
-        "  {:<20} {:<28} {got:?} (Python raises StopIteration)",
+        "  {:<20} {:<28} {got:?} (StopIteration)",
         "next(iterator)", "iterator.next()"
     );
     println!();

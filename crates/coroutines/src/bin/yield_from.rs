@@ -22,7 +22,7 @@ use coroutines::coroutine::{
 
 /// yield from: bottom, middle and top, and a loop of resumes against a for loop.
 #[derive(Parser)]
-#[command(version)]
+#[command(version, name = "yield_from")]
 struct Args {
     /// What bottom yields (the notebook's 42); the caller sends back twice as much
     #[arg(long, value_name = "N", default_value_t = 42, allow_negative_numbers = true,
