@@ -63,10 +63,10 @@ impl Way {
     /// What the transcript calls it.
     pub fn label(self) -> String {
         match self {
-            Way::Blocking => "check(n) inside the task".into(),
-            Way::SpawnBlocking => "spawn_blocking(check), awaited".into(),
-            Way::YieldNow(every) => format!("yield_now every {every} divisions"),
-            Way::Rayon => "rayon::spawn(check) + a oneshot".into(),
+            Way::Blocking => "check(n) in the task".into(),
+            Way::SpawnBlocking => "spawn_blocking(check)".into(),
+            Way::YieldNow(every) => format!("yield_now every {every}"),
+            Way::Rayon => "rayon::spawn + oneshot".into(),
         }
     }
 }

@@ -127,6 +127,9 @@ where
     fetched
 }
 
+/// The queue of `(index, URL)` jobs the workers share.
+type Queue<'a> = RefCell<VecDeque<(usize, &'a str)>>;
+
 /// The Python slides' way: the URLs on a queue, `workers` coroutines each taking the next
 /// URL until the queue is empty. With `verbose`, each prints the slides' lines.
 pub async fn workers_on_a_queue<G>(
@@ -140,8 +143,8 @@ where
 {
     // ANCHOR: queue
     // asyncio.Queue is a queue for one thread; so is this one.
-    let queue: RefCell<VecDeque<(usize, &str)>> =
-        RefCell::new(urls.iter().map(String::as_str).enumerate().collect());
+    let jobs = urls.iter().map(String::as_str).enumerate();
+    let queue: Queue = RefCell::new(jobs.collect());
     let workers = (1..=workers).map(|name| worker(name, &queue, downloader, verbose));
     // asyncio.gather: poll every worker until all of them are done.
     let fetched = join_all(workers).await;
@@ -150,41 +153,41 @@ where
 }
 
 /// One worker: takes the next URL, downloads it, and again, until the queue is empty.
-// ANCHOR: worker
 async fn worker<G>(
     name: usize,
-    queue: &RefCell<VecDeque<(usize, &str)>>,
+    queue: &Queue<'_>,
     downloader: &Downloader<G>,
     verbose: bool,
 ) -> Vec<Fetched>
 where
     G: AsyncFn(&str) -> Result<usize, String>,
 {
+    // ANCHOR: worker
+    let say = |what: String| {
+        if verbose {
+            println!("Task named {name} {what}");
+        }
+    };
     let mut fetched = Vec::new();
     while let Some((index, url)) = take(queue) {
-        if verbose {
-            println!("Task named {name} getting URL: {url}");
-        }
+        say(format!("getting URL: {url}"));
         let download = downloader.download(index, url).await;
-        if let (true, Ok(got)) = (verbose, &download) {
-            let seconds = got.took.as_secs_f64();
-            let bytes = got.bytes;
-            println!("Task named {name} downloaded {bytes} bytes in {seconds:.3} seconds");
+        if let Ok(got) = &download {
+            let (bytes, secs) = (got.bytes, got.took.as_secs_f64());
+            say(format!("downloaded {bytes} bytes in {secs:.3} seconds"));
         }
         fetched.push(download);
     }
-    if verbose {
-        println!("Task named {name} finished");
-    }
+    say("finished".to_string());
     fetched
+    // ANCHOR_END: worker
 }
-// ANCHOR_END: worker
 
 /// The next job on the queue. A function of its own so that the borrow of the queue ends
 /// here: in `while let Some(job) = queue.borrow_mut().pop_front()` it would last for the
 /// whole body of the loop, across its `.await`, and the next worker's `borrow_mut` would
 /// panic.
-fn take<'a>(queue: &RefCell<VecDeque<(usize, &'a str)>>) -> Option<(usize, &'a str)> {
+fn take<'a>(queue: &Queue<'a>) -> Option<(usize, &'a str)> {
     queue.borrow_mut().pop_front()
 }
 

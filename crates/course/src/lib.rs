@@ -60,7 +60,7 @@ pub enum Bench {
     No,
     /// A comparison as it is: run with `--json` alone.
     AsIs,
-    /// A comparison with these arguments before `--json` (for example `"--compare"`).
+    /// A comparison with these arguments before `--json` (for example `"--yield-cost"`).
     With(&'static str),
 }
 
@@ -142,12 +142,8 @@ static SECTIONS: &[Section] = &[
                         args: "--blocking --fix yield-now",
                         lesson: "the prime check yields to the runtime every N divisions and the spinner turns again",
                     },
-                    Variant {
-                        args: "--compare",
-                        lesson: "what yielding every N divisions costs, as a table of N against time",
-                    },
                 ],
-                bench: Bench::With("--compare"),
+                bench: Bench::No,
             },
             Program {
                 package: "spinner_async_std",
