@@ -44,6 +44,7 @@ use cat_server::{CatServer, Config};
 use common::compare::Run;
 use futures::future::join_all;
 use futures::stream::{self, StreamExt};
+use reqwest::Client;
 use tokio::runtime::Runtime;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
@@ -145,9 +146,9 @@ where
     // asyncio.Queue is a queue for one thread; so is this one.
     let jobs = urls.iter().map(String::as_str).enumerate();
     let queue: Queue = RefCell::new(jobs.collect());
-    let workers = (1..=workers).map(|name| worker(name, &queue, downloader, verbose));
-    // asyncio.gather: poll every worker until all of them are done.
-    let fetched = join_all(workers).await;
+    let work = |name| worker(name, &queue, downloader, verbose);
+    // Futures: nothing runs until join_all polls them (asyncio.gather).
+    let fetched = join_all((1..=workers).map(work)).await;
     // ANCHOR_END: queue
     fetched.into_iter().flatten().collect()
 }
@@ -162,12 +163,13 @@ async fn worker<G>(
 where
     G: AsyncFn(&str) -> Result<usize, String>,
 {
-    // ANCHOR: worker
+    // Prints the Python slides' line, when asked to.
     let say = |what: String| {
         if verbose {
             println!("Task named {name} {what}");
         }
     };
+    // ANCHOR: worker
     let mut fetched = Vec::new();
     while let Some((index, url)) = take(queue) {
         say(format!("getting URL: {url}"));
@@ -199,7 +201,8 @@ where
 {
     // ANCHOR: join_all
     let downloads = urls.iter().enumerate();
-    join_all(downloads.map(|(index, url)| downloader.download(index, url))).await
+    let downloads = downloads.map(|(i, url)| downloader.download(i, url));
+    join_all(downloads).await
     // ANCHOR_END: join_all
 }
 
@@ -441,8 +444,8 @@ impl Sites {
 /// An async HTTP client with the course's timeouts, and no proxy: the lessons talk to
 /// their own server on 127.0.0.1, and a proxy from the environment (`HTTP_PROXY`) must not
 /// sit in between and change the timings.
-pub fn new_client() -> reqwest::Client {
-    reqwest::Client::builder()
+pub fn new_client() -> Client {
+    Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(REQUEST_TIMEOUT)
         .no_proxy()
@@ -454,7 +457,7 @@ pub fn new_client() -> reqwest::Client {
 /// Downloads `url` with `client` and answers the size of the body. A status other than
 /// 2xx is an error, as with aiohttp's `raise_for_status()`.
 // ANCHOR: fetch
-pub async fn fetch(client: &reqwest::Client, url: &str) -> Result<usize, String> {
+pub async fn fetch(client: &Client, url: &str) -> Result<usize, String> {
     let response = client.get(url).send().await.map_err(describe)?;
     let response = response.error_for_status().map_err(describe)?;
     let body = response.bytes().await.map_err(describe)?;

@@ -574,12 +574,10 @@ static SECTIONS: &[Section] = &[
                 package: "coroutines",
                 bin: "blocking_in_async",
                 lesson: "a CPU-bound loop in a task starves a 100 ms ticker; spawn_blocking, yield_now every N and rayon + a oneshot bring the ticks back",
-                variants: &[
-                    Variant {
-                        args: "--yield-cost",
-                        lesson: "what one yield_now costs, and the slowdown for yielding every 1, 1 000 and 100 000 steps",
-                    },
-                ],
+                variants: &[Variant {
+                    args: "--yield-cost",
+                    lesson: "what one yield_now costs, and the slowdown for yielding every 1, 1 000 and 100 000 steps",
+                }],
                 bench: Bench::With("--yield-cost"),
             },
             Program {

@@ -114,7 +114,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
 /// printing what it does; then the slides' two figures.
 fn transcript(runtime: &Runtime, sites: &Sites, workers: usize) -> Result<(), Box<dyn Error>> {
     let urls = &sites.sites[..sites.sites.len().min(TRANSCRIPT_URLS)];
-    println!("{workers} workers, {} URLs on a queue:", urls.len());
+    let (count, s) = (urls.len(), if urls.len() == 1 { "" } else { "s" });
+    println!("{workers} workers, {count} URL{s} on a queue:");
     let started = Instant::now();
     let (tally, _) = sites.download(runtime, Way::Queue(workers), urls, true)?;
     let (process, total) = (tally.process_time, started.elapsed());

@@ -81,7 +81,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     ticked("the async client, awaited", &beside)?;
     let on_the_pool = pitfalls::fix_blocking_client_on_a_blocking_thread(&url, PERIOD);
     ticked(
-        "the blocking client, on spawn_blocking",
+        "reqwest::blocking on spawn_blocking",
         &runtime.block_on(on_the_pool)?,
     )?;
     println!();
