@@ -127,7 +127,7 @@ pub async fn check_on_rayon(n: u64) -> bool {
         let _ = answer.send(check(n));
     });
     // An error here means the job panicked and dropped `answer`.
-    answered.await.expect("the prime check panicked")
+    answered.await.expect("the check panicked")
 }
 // ANCHOR_END: rayon
 
