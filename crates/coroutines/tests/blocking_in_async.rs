@@ -8,9 +8,6 @@ use common::testing;
 
 const BIN: &str = env!("CARGO_BIN_EXE_blocking_in_async");
 
-/// 29 999 999 999 999 989 is prime: about 8.7 · 10⁷ divisions, a fraction of a second.
-const QUICK_PRIME: &str = "29999999999999989";
-
 /// `  <way>  1.06 s    0 of  10 ticks  <verdict>`: (ticks, expected, verdict).
 fn ticks(line: &str) -> (u64, u64, String) {
     let (before, verdict) = line.split_once(" ticks  ").expect("a ticks line");
@@ -26,7 +23,9 @@ fn ticks(line: &str) -> (u64, u64, String) {
 /// three fixes keep it ticking, and all four say the number is prime.
 #[test]
 fn the_blocking_check_starves_the_ticker_and_each_fix_brings_it_back() {
-    let ran = testing::run(BIN, &["--prime", QUICK_PRIME, "--period-ms", "20"]);
+    // The defaults: a tick every 100 ms, 1 000 000 000 000 000 003 checked four times, about
+    // a second each. A long period makes a late tick rare, even on a busy machine.
+    let ran = testing::run(BIN, &[]);
     let stdout = &ran.success().stdout;
     let runs: Vec<&str> = ran
         .lines()
@@ -56,12 +55,12 @@ fn the_blocking_check_starves_the_ticker_and_each_fix_brings_it_back() {
         assert!(got + 1 >= expected && expected >= 3, "{fixed}");
         assert_eq!(verdict, "kept ticking", "{fixed}");
     }
-    // 86 602 539 divisions: ⌈86 602 539 / 100 000⌉ - 1 yields, one after every slice
+    // 499 999 999 divisions: ⌈499 999 999 / 100 000⌉ - 1 yields, one after every slice
     // but the last.
-    let yields = "yield_now gave the thread back 866 times, once every 100000 divisions.";
+    let yields = "yield_now gave the thread back 4999 times, once every 100000 divisions.";
     assert!(ran.lines().contains(&yields), "{stdout}");
-    let answer = format!("Answer: {QUICK_PRIME} is prime, all four times.");
-    assert!(ran.lines().contains(&answer.as_str()), "{stdout}");
+    let answer = "Answer: 1000000000000000003 is prime, all four times.";
+    assert!(ran.lines().contains(&answer), "{stdout}");
 }
 
 /// The yield-cost study: never, then every 100 000, 1 000 and 1 division, each answer
