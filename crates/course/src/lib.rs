@@ -60,7 +60,7 @@ pub enum Bench {
     No,
     /// A comparison as it is: run with `--json` alone.
     AsIs,
-    /// A comparison with these arguments before `--json` (for example `"--compare"`).
+    /// A comparison with these arguments before `--json` (for example `"--yield-cost"`).
     With(&'static str),
 }
 
@@ -142,12 +142,8 @@ static SECTIONS: &[Section] = &[
                         args: "--blocking --fix yield-now",
                         lesson: "the prime check yields to the runtime every N divisions and the spinner turns again",
                     },
-                    Variant {
-                        args: "--compare",
-                        lesson: "what yielding every N divisions costs, as a table of N against time",
-                    },
                 ],
-                bench: Bench::With("--compare"),
+                bench: Bench::No,
             },
             Program {
                 package: "spinner_async_std",
@@ -578,12 +574,10 @@ static SECTIONS: &[Section] = &[
                 package: "coroutines",
                 bin: "blocking_in_async",
                 lesson: "a CPU-bound loop in a task starves a 100 ms ticker; spawn_blocking, yield_now every N and rayon + a oneshot bring the ticks back",
-                variants: &[
-                    Variant {
-                        args: "--yield-cost",
-                        lesson: "what one yield_now costs, and the slowdown for yielding every 1, 1 000 and 100 000 steps",
-                    },
-                ],
+                variants: &[Variant {
+                    args: "--yield-cost",
+                    lesson: "what one yield_now costs, and the slowdown for yielding every 1, 1 000 and 100 000 steps",
+                }],
                 bench: Bench::With("--yield-cost"),
             },
             Program {

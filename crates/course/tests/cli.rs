@@ -83,13 +83,15 @@ fn run_passes_the_command_and_arguments_to_cargo() {
             "spinner_async",
             "spinner_async",
             "--",
-            "--compare",
+            "--blocking",
+            "--fix",
+            "yield-now",
         ],
         "echo",
     );
     assert_eq!(
         stdout(&output),
-        "run --release -p spinner_async -- --compare\n"
+        "run --release -p spinner_async -- --blocking --fix yield-now\n"
     );
 }
 
@@ -192,7 +194,7 @@ fn bench_list_prints_every_comparison() {
     let output = course(&["bench-list"], "false");
     assert!(output.status.success());
     assert_eq!(stdout(&output).lines().collect::<Vec<_>>(), expected);
-    assert!(expected.contains(&"spinner_async spinner_async --compare".to_string()));
+    assert!(expected.contains(&"coroutines blocking_in_async --yield-cost".to_string()));
 }
 
 /// Every subcommand answers `--help` with its own usage, and exits 0.

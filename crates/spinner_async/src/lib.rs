@@ -9,7 +9,8 @@
 //! inside a task and it never awaits, so the runtime never gets the thread back and the
 //! spinner freezes. Two fixes: move the call to tokio's blocking thread pool
 //! ([`Fix::SpawnBlocking`]), or cut it into slices with a `yield_now().await` between them
-//! ([`Fix::YieldNow`]), which costs a little time per yield ([`yield_cost`]).
+//! ([`Fix::YieldNow`]), which costs a little time per yield (measured in lecture 5, by
+//! `coroutines`' `blocking_in_async --yield-cost`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,7 +18,6 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use common::compare::round_sig;
 use common::primes::{PrimeCheck, is_prime};
 use common::term::{FRAMES, StatusLine};
 use common::timeline::Timeline;
@@ -161,62 +161,4 @@ impl Work {
             Work::Fixed(_, Fix::YieldNow, every) => format!("is_prime, yield every {every}"),
         }
     }
-}
-
-/// How much yielding costs: the same check of `n` never yielding (one slice as long as the
-/// whole check), then yielding every `every` divisions, on `runtime` with no other task
-/// ready, so the extra time is the pure cost of handing the thread back. Each variant's
-/// answer is checked; `yields` and the cost of one yield go beside its time.
-pub fn yield_cost(
-    runtime: &tokio::runtime::Runtime,
-    n: u64,
-    everies: &[u64],
-    rounds: usize,
-    report: &mut common::report::Report,
-) -> Result<(), Box<dyn std::error::Error>> {
-    let mut cost = common::compare::Comparison::new("is_prime with yields")
-        .title(format!(
-            "Checking {n} on one thread, yielding to the runtime every N divisions"
-        ))
-        .rounds(rounds)
-        .expect(is_prime(n));
-    // ANCHOR: yield_cost
-    for every in std::iter::once(u64::MAX).chain(everies.iter().copied()) {
-        let name = match every {
-            u64::MAX => "never".to_string(),
-            every => format!("every {every}"),
-        };
-        cost = cost.variant_run(&name, 1, move || {
-            let check = check_yielding(std::hint::black_box(n), every);
-            let (prime, yields) = runtime.block_on(check);
-            Ok(common::compare::Run::new(prime).extra("yields", yields))
-        });
-    }
-    let fastest = cost.run(report)?;
-    // ANCHOR_END: yield_cost
-    // The cost of one yield: the extra time over `never`, divided by the yields.
-    let never = fastest[0].took.as_secs_f64();
-    let mut ns_per_yield = 0.0;
-    // This comparison's rows are the report's last ones, one per variant.
-    let rows = report.rows_mut();
-    let ours = rows.len() - fastest.len();
-    for (row, variant) in rows[ours..].iter_mut().zip(&fastest).skip(1) {
-        let yields = variant.run.get("yields").and_then(|y| y.as_f64());
-        let extra = variant.took.as_secs_f64() - never;
-        ns_per_yield = 1e9 * extra / yields.unwrap_or(1.0);
-        row.extra("overhead_pct", round_sig(100.0 * extra / never))
-            .extra("ns_per_yield", round_sig(ns_per_yield));
-    }
-    // Coarser slices cost too little to measure: say what the finest row's cost predicts.
-    // Its yields, one every `finest` divisions, count the check's divisions.
-    let finest = everies.last().copied().unwrap_or(1) as f64;
-    let yields = fastest.last().and_then(|v| v.run.get("yields")?.as_f64());
-    let sparse = yields.unwrap_or(0.0) * finest / 100_000.0;
-    report.note(format!(
-        "Every 100 000 divisions, {sparse:.0} yields at {ns_per_yield:.0} ns each would add\n\
-         {:.2} %: less than this machine's noise, so the table starts at every {}.",
-        100.0 * sparse * ns_per_yield * 1e-9 / never,
-        everies.first().copied().unwrap_or(0)
-    ));
-    Ok(())
 }

@@ -4,24 +4,21 @@
 //!     cargo run -p spinner_async -- --blocking                    # a prime check freezes it
 //!     cargo run -p spinner_async -- --blocking --fix spawn-blocking
 //!     cargo run -p spinner_async -- --blocking --fix yield-now --yield-every 100000
-//!     cargo run --release -p spinner_async -- --compare           # what yielding costs
 //!
 //! What to look for: with the sleep, about 20 frames in 2 s, then `Answer: 42` on a clean
 //! line. With `--blocking`, `0 frames`: the check never awaits, so the one thread never
 //! returns to the runtime and the spinner task never runs. Either fix brings the frames
-//! back. `--compare` times the same check yielding every N divisions: the cost of one
-//! yield (`ns_per_yield`) stays put, so the overhead grows as N shrinks.
+//! back. What a yield costs is measured in lecture 5:
+//! `cargo run --release -p coroutines --bin blocking_in_async -- --yield-cost`.
 
-use std::error::Error;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use common::primes::{SPINNER_PRIME, SPINNER_PRIME_QUICK};
-use common::report::Report;
+use common::primes::SPINNER_PRIME;
 use common::term::{self, SpinnerArgs};
 use common::timeline::Timeline;
-use spinner_async::{Fix, Work, supervisor, yield_cost};
+use spinner_async::{Fix, Work, supervisor};
 
 /// A spinner task on tokio's current-thread runtime, and what a CPU-bound call does to it.
 #[derive(Parser)]
@@ -41,12 +38,6 @@ struct Args {
     /// The number to check (default: a prime whose check takes about 2-3 s).
     #[arg(long, value_parser = clap::value_parser!(u64).range(2..))]
     prime: Option<u64>,
-    /// Instead of the spinner, time the check yielding every N divisions (a table).
-    #[arg(long, conflicts_with_all = ["blocking", "fix"])]
-    compare: bool,
-    /// With --compare: print JSON lines instead of a table.
-    #[arg(long, requires = "compare")]
-    json: bool,
 }
 
 fn main() -> ExitCode {
@@ -56,10 +47,6 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .expect("could not build the tokio runtime");
-    if args.compare {
-        let n = args.prime.unwrap_or(SPINNER_PRIME_QUICK);
-        return common::exit_code("spinner_async", compare(&runtime, n, args.json));
-    }
     term::wipe_line_on_ctrl_c();
     let n = args.prime.unwrap_or(SPINNER_PRIME);
     let work = match (args.blocking, args.fix) {
@@ -112,14 +99,4 @@ fn explain(work: Work, frames: u64, elapsed: Duration, interval: Duration) -> St
              because the runtime's thread was free while the check ran."
         ),
     }
-}
-
-/// Times the prime check yielding every N divisions, against the same check never
-/// yielding, in turns, and prints the table.
-fn compare(runtime: &tokio::runtime::Runtime, n: u64, json: bool) -> Result<(), Box<dyn Error>> {
-    common::warn_if_debug!();
-    let mut report = Report::new("spinner_async").json(json);
-    yield_cost(runtime, n, &[10_000, 1_000, 100], 4, &mut report)?;
-    report.note("overhead_pct: extra time over `never`; ns_per_yield: that extra time per yield.");
-    Ok(report.finish()?)
 }

@@ -63,29 +63,6 @@ fn yield_now_restores_the_spinner() {
     assert!(frames(&stdout) >= 5, "{stdout}");
 }
 
-/// The cost comparison checks its answers, counts the yields of each row, and puts the
-/// cost of one yield beside every row that yields.
-#[test]
-fn compare_reports_every_row_checked() {
-    // 1_000_000_007 is prime: about 15 800 divisions, quick even in a debug build.
-    let rows = run(&["--compare", "--json", "--prime", "1000000007"]).json_rows();
-    let names: Vec<&str> = rows
-        .iter()
-        .map(|r| r["variant"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["never", "every 10000", "every 1000", "every 100"]);
-    assert!(rows.iter().all(|r| r["ok"] == true), "{rows:?}");
-    assert_eq!(rows[0]["yields"], 0);
-    assert!(rows[0].get("ns_per_yield").is_none(), "{rows:?}");
-    assert!(
-        rows[1..].iter().all(|r| r["ns_per_yield"].is_number()),
-        "{rows:?}"
-    );
-    // Every 100 divisions out of ~15 800: about 158 yields.
-    let last = testing::count(&rows[3], "yields");
-    assert!((150..=160).contains(&last), "{rows:?}");
-}
-
 /// Nonsense flags are refused with exit code 2 and a message, never a panic.
 #[test]
 fn bad_flags_are_refused() {
