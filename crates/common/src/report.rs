@@ -321,9 +321,12 @@ fn fmt_number(x: f64) -> String {
     format!("{x:.decimals$}")
 }
 
-/// `1.93×`, or `–` when there is nothing to compare (a zero time).
+/// `1.93×`, `0.00408×` for a variant hundreds of times slower (three figures, not
+/// `0.00×`), or `–` when there is nothing to compare (a zero time).
 fn fmt_speedup(speedup: f64) -> String {
-    if speedup.is_finite() {
+    if speedup.is_finite() && speedup > 0.0 && speedup < 0.1 {
+        format!("{}×", fmt_number(speedup))
+    } else if speedup.is_finite() {
         format!("{speedup:.2}×")
     } else {
         "–".to_string()
@@ -436,6 +439,8 @@ mod tests {
         assert_eq!(fmt_number(0.000412), "0.000412");
         assert_eq!(fmt_number(0.000_004_03), "4.03e-6");
         assert_eq!(fmt_speedup(f64::INFINITY), "–");
+        assert_eq!(fmt_speedup(1.926), "1.93×");
+        assert_eq!(fmt_speedup(1.0 / 245.0), "0.00408×");
         assert_eq!(fmt_value(&Value::from("lock-free")), "lock-free");
         assert_eq!(fmt_value(&Value::from(12_345.678)), "12346");
     }
