@@ -255,6 +255,13 @@ impl<'a, A: PartialEq + Clone + 'a> Comparison<'a, A> {
             .map(|v| v.name.chars().count())
             .max()
             .unwrap_or(0);
+        // At least two columns for the workers, so the usual 1 to 99 line up as before.
+        let digits = fastest
+            .iter()
+            .map(|v| v.workers.to_string().len())
+            .max()
+            .unwrap_or(0)
+            .max(2);
         for variant in &fastest {
             let seconds = variant.took.as_secs_f64();
             let row = report.add(
@@ -274,7 +281,7 @@ impl<'a, A: PartialEq + Clone + 'a> Comparison<'a, A> {
                     "WRONG ANSWERS ✗"
                 };
                 println!(
-                    "  {:<width$}  {:>2} {}  Duration {seconds:.3} seconds  {check}",
+                    "  {:<width$}  {:>digits$} {}  Duration {seconds:.3} seconds  {check}",
                     variant.name, variant.workers, self.workers_are
                 );
             }
