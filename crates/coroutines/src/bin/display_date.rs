@@ -54,14 +54,17 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         seed: args.seed,
     };
     println!(
-        "Two loops print the time, then nap 0 to 5 s at random (--seed {}), for {} s each.",
+        "Two loops print the time, then nap 0 to 5 notebook seconds at random (--seed {}), \
+         for {} notebook seconds each.",
         args.seed, args.seconds
     );
     println!(
-        "One notebook second lasts {} s here (--scale); tokio's current_thread runtime: one \
-         thread, as asyncio.",
-        args.scale
+        "One notebook second lasts {} s here (--scale), so a loop runs {:.1} s; the times \
+         below are this run's.",
+        args.scale,
+        args.scale * f64::from(args.seconds)
     );
+    println!("tokio's current_thread runtime: one thread, as asyncio.");
     let out = Transcript::printing();
     let runtime = asyncio::event_loop()?; // one thread, as asyncio
     let ended = runtime.block_on(asyncio::two_loops(dates, &out))?;
