@@ -67,26 +67,21 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 // ---------------------------------------------------------------------------------------
 // A task, and its waker.
 
-/// A spawned future and the loop it runs on. Its waker *is* the task: an `Arc<Task>`
-/// made into a [`Waker`] by std's [`Wake`] trait. Whoever holds a waker can put the task
-/// back on the run queue; when the last waker is dropped, the task goes with it.
+/// A spawned future (`None` once it has returned `Ready`), its number, and the loop it
+/// runs on. Its waker *is* the task: an `Arc<Task>` made into a [`Waker`] by std's
+/// [`Wake`] trait. Whoever holds a waker can put the task back on the run queue; when the
+/// last waker is dropped, the task goes with it.
 // ANCHOR: task
 struct Task {
     id: usize,
-    /// `None` once the future has returned `Ready`.
     future: Mutex<Option<BoxFuture>>,
-    /// The loop: its run queue, its timers.
     shared: Arc<Shared>,
 }
 
 impl Wake for Task {
     fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        // Waking is scheduling: put (a clone of) this Arc on the run queue.
-        self.shared.schedule(self.clone());
+        // Waking is scheduling: put the task on the run queue.
+        self.shared.clone().schedule(self);
     }
 }
 // ANCHOR_END: task
@@ -133,16 +128,18 @@ struct Shared {
 }
 
 impl Shared {
-    // ANCHOR: run_queue
     /// Puts a woken task on the run queue, from any thread.
+    // ANCHOR: schedule
     fn schedule(&self, task: Arc<Task>) {
         lock(&self.ready).push_back(task);
         if thread::current().id() != self.thread.id() {
             self.thread.unpark(); // the loop may be asleep: wake it up
         }
     }
+    // ANCHOR_END: schedule
 
     /// Polls the task at the head of the run queue; `false` if the queue was empty.
+    // ANCHOR: run_next
     fn run_next(&self) -> bool {
         let Some(task) = lock(&self.ready).pop_front() else {
             return false;
@@ -159,7 +156,7 @@ impl Shared {
         }
         true
     }
-    // ANCHOR_END: run_queue
+    // ANCHOR_END: run_next
 
     fn has_ready(&self) -> bool {
         !lock(&self.ready).is_empty()
@@ -187,8 +184,8 @@ impl Shared {
         // ANCHOR_END: spawn
     }
 
-    // ANCHOR: timers
     /// Books a wake-up of `waker` at `deadline`.
+    // ANCHOR: add_timer
     fn add_timer(&self, deadline: Instant, waker: Waker) {
         let order = self.next_timer.fetch_add(1, Relaxed);
         let timer = Timer {
@@ -198,8 +195,10 @@ impl Shared {
         };
         lock(&self.timers).push(Reverse(timer));
     }
+    // ANCHOR_END: add_timer
 
     /// Wakes every timer that is due, earliest first; returns the next deadline.
+    // ANCHOR: fire_timers
     fn fire_timers(&self) -> Option<Instant> {
         let now = self.clock.now();
         let mut due = Vec::new();
@@ -213,7 +212,7 @@ impl Shared {
         due.into_iter().for_each(Waker::wake);
         next
     }
-    // ANCHOR_END: timers
+    // ANCHOR_END: fire_timers
 
     /// A task was dropped unfinished: note it and wake the loop, which decides.
     fn lost(&self, id: usize) {
@@ -472,22 +471,25 @@ pub struct Stuck {
     pub idle: Option<Duration>,
 }
 
+/// Two short lines, so that the message reads whole on a terminal and on a slide.
 impl fmt::Display for Stuck {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(patience) = self.idle {
+            let waiting = self.waiting;
+            writeln!(
+                f,
+                "stuck: no task ready, no timer set, no wake-up for {patience:?};"
+            )?;
             write!(
                 f,
-                "stuck: for {patience:?} no task was ready, no timer was set and no other \
-                 thread woke a task; {} task(s) still waiting",
-                self.waiting
+                "{waiting} task(s) wait for a wake-up no thread will send"
             )
         } else {
             let lost: Vec<String> = self.lost.iter().map(|id| format!("#{id}")).collect();
+            writeln!(f, "stuck: task(s) {} can never run again:", lost.join(", "))?;
             write!(
                 f,
-                "stuck: task(s) {} returned Pending and nobody kept their Waker (or they \
-                 waited for such a task): nothing can ever wake them",
-                lost.join(", ")
+                "each returned Pending and kept no Waker, or waited for a task that did"
             )
         }
     }

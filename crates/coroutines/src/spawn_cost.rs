@@ -155,7 +155,6 @@ fn timed(work: impl FnOnce() -> Result<u64, String>) -> Result<Measured, String>
 }
 
 /// `count` threads; the last to reach the barrier (this one) lets them all go.
-// ANCHOR: threads
 fn threads(count: usize, stack_kb: usize) -> Result<u64, String> {
     let barrier = Arc::new(Barrier::new(count + 1)); // the units, and us
     let mut handles = Vec::with_capacity(count);
@@ -166,7 +165,8 @@ fn threads(count: usize, stack_kb: usize) -> Result<u64, String> {
             barrier.wait();
             i as u64
         });
-        handles.push(started.map_err(|e| format!("thread {i} did not start: {e}"))?);
+        let started = started.map_err(|e| format!("thread {i} did not start: {e}"));
+        handles.push(started?);
     }
     barrier.wait(); // every unit is alive, and waiting
     let joined = handles.into_iter().map(|h| h.join());
@@ -174,7 +174,6 @@ fn threads(count: usize, stack_kb: usize) -> Result<u64, String> {
         .sum::<Result<u64, _>>()
         .map_err(|_| "a thread panicked".into())
 }
-// ANCHOR_END: threads
 
 /// `count` tokio tasks, run by the `current_thread` runtime that awaits this.
 // ANCHOR: tasks

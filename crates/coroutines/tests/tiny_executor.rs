@@ -143,6 +143,27 @@ fn on_real_time_the_transcript_is_the_same_story() {
     assert!(seconds >= 0.05, "{executed}");
 }
 
+/// A task that returns Pending and keeps no Waker is never polled again: the loop does
+/// not wait for ever, it names the lost tasks (the forgetful one, #2, and main, #1, which
+/// waited for it) and the program ends with status 1.
+#[test]
+fn a_task_that_keeps_no_waker_is_reported_not_waited_for() {
+    let ran = testing::run(BIN, &["--forget-waker"]);
+    assert_eq!(ran.code(), Some(1), "{}", ran.stderr);
+    assert_eq!(
+        ran.stderr.lines().collect::<Vec<_>>(),
+        [
+            "tiny_executor: stuck: task(s) #1, #2 can never run again:",
+            "each returned Pending and kept no Waker, or waited for a task that did",
+        ]
+    );
+    assert!(
+        loop_lines(&ran).is_empty(),
+        "nothing else runs: {}",
+        ran.stdout
+    );
+}
+
 /// Out-of-range flags are refused with status 2 and a message, never a panic.
 #[test]
 fn bad_flags_exit_with_status_2() {

@@ -2,19 +2,21 @@
 //!
 //!     cargo run -p coroutines --bin tiny_executor                  # about 3 s
 //!     cargo run -p coroutines --bin tiny_executor -- --paused       # the same, at once
-//!     cargo run -p coroutines --bin tiny_executor -- --scale 1 --seconds 50
+//!     cargo run -p coroutines --bin tiny_executor -- --forget-waker # a task's bug, caught
 //!
 //! The Python course notebook's two `display_date` loops, then its breakfast (minitask 7),
-//! on `coroutines::executor`: about 300 lines of std, no tokio. One notebook second lasts
-//! `--scale` seconds here; `--paused` jumps the loop's clock to the next timer instead.
+//! on `coroutines::executor`, std only: no tokio. One notebook second lasts `--scale`
+//! seconds here (`--scale 1 --seconds 50` is the notebook's run).
 //!
 //! What to look for: the loops' lines interleave on one thread; when loop 2 is done it
 //! stops the loop and loop 1 is dropped in its nap; the loop slept between timers rather
 //! than spinning (its counts); the kettle takes 5 notebook seconds awaited step by step,
-//! 3 spawned, as on tokio (`--bin kettle`).
+//! 3 spawned, as on tokio (`--bin kettle`). `--forget-waker` ends with status 1.
 
 use std::error::Error;
+use std::future::poll_fn;
 use std::process::ExitCode;
+use std::task::Poll;
 use std::time::Duration;
 
 use clap::Parser;
@@ -23,7 +25,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 /// The notebook's display_date loops and its kettle, on our own event loop.
-#[derive(Parser)]
+#[derive(Parser, Clone, Copy)]
 #[command(version)]
 struct Args {
     /// How long one of the notebook's seconds lasts here, in seconds
@@ -42,6 +44,10 @@ struct Args {
     /// Jump the loop's clock to the next timer instead of sleeping (a test clock)
     #[arg(long)]
     paused: bool,
+
+    /// Only run a task that returns Pending and keeps no Waker: the loop reports it
+    #[arg(long)]
+    forget_waker: bool,
 }
 
 fn parse_scale(text: &str) -> Result<f64, String> {
@@ -51,9 +57,10 @@ fn parse_scale(text: &str) -> Result<f64, String> {
 /// The notebook's `display_date(num, loop)`: prints the time, naps 0 to 5 seconds at
 /// random, until its time is up. Returns when it is done.
 // ANCHOR: display_date
-async fn display_date(num: u64, seconds: u32, unit: Duration, seed: u64) -> Duration {
-    let (start, mut naps) = (now(), StdRng::seed_from_u64(seed ^ num));
-    let end_time = start + unit * seconds;
+async fn display_date(num: u64, args: Args) -> Duration {
+    let unit = Duration::from_secs_f64(args.scale);
+    let (start, mut naps) = (now(), StdRng::seed_from_u64(args.seed ^ num));
+    let end_time = start + unit * args.seconds;
     loop {
         let time = (now() - start).as_secs_f64();
         println!("Loop: {num} Time: {time:.2} s");
@@ -78,7 +85,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
-    let (unit, seconds, seed) = (Duration::from_secs_f64(args.scale), args.seconds, args.seed);
+    let (args, unit) = (*args, Duration::from_secs_f64(args.scale));
     let event_loop = || {
         if args.paused {
             Executor::paused()
@@ -86,6 +93,15 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             Executor::new()
         }
     };
+    if args.forget_waker {
+        println!("A task that returns Pending and keeps no Waker, awaited by the main task:");
+        // ANCHOR: forget_waker
+        event_loop().block_on(async {
+            let forgetful = poll_fn(|_cx| Poll::<()>::Pending); // drops the Waker
+            spawn(forgetful).await;
+        })?; // Err(Stuck): the loop says so instead of waiting for ever
+        // ANCHOR_END: forget_waker
+    }
     let clock = match args.paused {
         true => "on a paused clock (--paused): no real waiting",
         false => "on real time",
@@ -95,8 +111,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let executor = event_loop();
     // ANCHOR: two_loops
     let (stopped_at, first_done) = executor.block_on(async move {
-        let first = spawn(display_date(1, seconds, unit, seed));
-        let second = spawn(display_date(2, seconds, unit, seed));
+        let first = spawn(display_date(1, args));
+        let second = spawn(display_date(2, args));
         let stopped_at = second.await; // loop 2 done: loop.stop()
         (stopped_at, first.is_finished())
     })?;
