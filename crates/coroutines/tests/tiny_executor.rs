@@ -51,10 +51,14 @@ fn the_second_loop_stops_the_loop_and_the_first_is_dropped() {
     let (last_num, last_time) = *lines.last().expect("loop lines");
     assert_eq!(last_num, 2);
     assert!(last_time >= 1.9, "{lines:?}");
-    assert!(ran.stdout.contains(&format!(
-        "Loop 2 is done and stops the loop at {last_time:.2} s; loop 1, still napping, is \
-         dropped: never resumed."
-    )));
+    assert!(
+        ran.stdout.contains(&format!(
+            "Loop 2 is done at {last_time:.2} s and stops the loop:\n\
+             loop 1, still napping, is dropped, never resumed."
+        )),
+        "{}",
+        ran.stdout
+    );
     // On the paused clock every time is a whole number of notebook seconds.
     for time in times {
         let tenths = time * 10.0;
@@ -103,7 +107,7 @@ fn the_kettle_takes_five_seconds_awaited_and_three_spawned() {
         ]
     );
     assert_eq!(
-        section(&ran, "spawn both:"),
+        section(&ran, "spawn both steps, then await them:"),
         [
             "boiling kettle starting",
             "cleaning cups starting",

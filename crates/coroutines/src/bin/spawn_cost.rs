@@ -103,18 +103,23 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     report.note("pages a thread touched, not the kernel's own (a 16 KiB kernel stack each).");
     report.note("speedup: against threads, or against tokio where no thread row was run.");
     for count in skipped {
-        let fits = (1..=6)
-            .map(|e| 10usize.pow(e))
-            .filter(|&n| n <= max_threads)
-            .max();
+        if args.max_threads.is_some() {
+            report.note(format!(
+                "threads × {count}: not run: over --max-threads {max_threads}."
+            ));
+            continue;
+        }
         report.note(format!(
             "threads × {count}: not run: this machine allows about {max_threads} threads at once,"
         ));
-        report.note(format!(
-            "nine tenths of its tightest limit, less what runs already ({}).",
-            limit.limits.join(", ")
-        ));
-        if let Some(fits) = fits {
+        report.note("nine tenths of its tightest limit, less what runs already:");
+        for limit in &limit.limits {
+            report.note(format!("  {limit}"));
+        }
+        let fits = (1..=6)
+            .map(|e| 10usize.pow(e))
+            .filter(|&n| n <= max_threads);
+        if let Some(fits) = fits.max() {
             report.note(format!("Try --units {fits}."));
         }
     }

@@ -103,10 +103,10 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         // ANCHOR_END: forget_waker
     }
     let clock = match args.paused {
-        true => "on a paused clock (--paused): no real waiting",
-        false => "on real time",
+        true => "a paused clock (--paused): no real waiting",
+        false => "real time",
     };
-    println!("Two display_date loops on our own event loop, {clock};");
+    println!("Two display_date loops on our own event loop, on {clock};");
     println!("one notebook second lasts {} s here (--scale).", args.scale);
     let executor = event_loop();
     // ANCHOR: two_loops
@@ -119,17 +119,16 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     // ANCHOR_END: two_loops
     let first = match first_done {
         true => "loop 1 had finished already",
-        false => "loop 1, still napping, is dropped: never resumed",
+        false => "loop 1, still napping, is dropped, never resumed",
     };
     let at = stopped_at.as_secs_f64();
-    println!("Loop 2 is done and stops the loop at {at:.2} s; {first}.");
-    let counts = executor.counts();
-    println!("Our loop: {counts}: between timers it sleeps, it never spins.");
+    println!("Loop 2 is done at {at:.2} s and stops the loop:\n{first}.");
+    println!("Our loop: {}.", executor.counts());
 
     println!("\nBreakfast on our own event loop: boiling kettle (3 s), cleaning cups (2 s)");
     for (way, spawned) in [
         ("await one step, then the other", false),
-        ("spawn both", true),
+        ("spawn both steps, then await them", true),
     ] {
         println!("\n{way}:");
         let took = event_loop().block_on(async move {
