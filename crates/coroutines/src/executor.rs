@@ -150,13 +150,20 @@ impl Shared {
         if let Some(running) = future.as_mut() {
             lock(&self.counts).polls += 1;
             if running.as_mut().poll(&mut cx).is_ready() {
-                *future = None; // finished: a late wake-up finds nothing to do
+                // Finished: a late wake-up will find nothing to do.
+                *future = None;
                 lock(&self.tasks).remove(&task.id);
             }
         }
         true
     }
     // ANCHOR_END: run_next
+
+    /// Nothing is ready: sleeps until `deadline`, or until another thread wakes a task.
+    fn sleep_until(&self, deadline: Instant) {
+        lock(&self.counts).sleeps += 1;
+        self.clock.sleep_until(deadline);
+    }
 
     fn has_ready(&self) -> bool {
         !lock(&self.ready).is_empty()
@@ -374,9 +381,8 @@ impl Executor {
                 continue; // a ready task had its turn
             }
             // Nothing is ready: sleep until the next deadline.
-            lock(&self.shared.counts).sleeps += 1;
             match next {
-                Some(deadline) => self.shared.clock.sleep_until(deadline),
+                Some(deadline) => self.shared.sleep_until(deadline),
                 // Only another thread can wake a task now.
                 None if self.idle() => break Err(self.stuck(true)),
                 None => {}
@@ -390,6 +396,7 @@ impl Executor {
     /// Waits [`Executor::patience`] for a wake-up; `true` if none came (no task became
     /// ready, and none was lost).
     fn idle(&self) -> bool {
+        lock(&self.shared.counts).sleeps += 1;
         let lost = lock(&self.shared.lost).len();
         let started = Instant::now();
         thread::park_timeout(self.patience);

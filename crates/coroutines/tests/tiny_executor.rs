@@ -121,7 +121,7 @@ fn the_kettle_takes_five_seconds_awaited_and_three_spawned() {
 /// The naps are random but fixed by `--seed`: the same number, the same transcript;
 /// another number, other naps.
 #[test]
-fn the_seed_fixes_the_naps() {
+fn a_random_seed_fixes_the_naps() {
     let once = loop_lines(&testing::run(BIN, &["--paused", "--seed", "3"]));
     let again = loop_lines(&testing::run(BIN, &["--paused", "--seed", "3"]));
     let other = loop_lines(&testing::run(BIN, &["--paused", "--seed", "4"]));

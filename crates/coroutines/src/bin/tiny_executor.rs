@@ -14,9 +14,8 @@
 //! 3 spawned, as on tokio (`--bin kettle`). `--forget-waker` ends with status 1.
 
 use std::error::Error;
-use std::future::poll_fn;
+use std::future::pending;
 use std::process::ExitCode;
-use std::task::Poll;
 use std::time::Duration;
 
 use clap::Parser;
@@ -97,8 +96,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         println!("A task that returns Pending and keeps no Waker, awaited by the main task:");
         // ANCHOR: forget_waker
         event_loop().block_on(async {
-            let forgetful = poll_fn(|_cx| Poll::<()>::Pending); // drops the Waker
-            spawn(forgetful).await;
+            spawn(pending::<()>()).await; // it keeps no Waker
         })?; // Err(Stuck): the loop says so instead of waiting for ever
         // ANCHOR_END: forget_waker
     }
