@@ -23,7 +23,13 @@
 //! `Pending` and keeps no waker is dropped with its last waker, and can never run again:
 //! that is the task's bug, not the loop's. The loop notices (a task dropped unfinished is
 //! *lost*), and [`Executor::block_on`] returns a [`Stuck`] error naming the lost tasks
-//! instead of waiting for ever. A task that waits for a lost one is lost too.
+//! instead of waiting for ever. A task that waits for a lost one is lost too. With no
+//! task ready and no timer booked, only another thread can wake a task: the loop waits
+//! [`Executor::patience`] for it, then gives up with [`Stuck`] as well.
+//!
+//! **Time.** [`Executor::new`] runs on real time; [`Executor::paused`] on a clock that
+//! jumps to the next timer when no task is ready (tokio's `start_paused`): the same order
+//! of events, no waiting, and exact times for the tests.
 //!
 //! ```
 //! use std::time::Duration;

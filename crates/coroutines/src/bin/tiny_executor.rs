@@ -2,7 +2,7 @@
 //!
 //!     cargo run -p coroutines --bin tiny_executor                  # about 3 s
 //!     cargo run -p coroutines --bin tiny_executor -- --paused       # the same, at once
-//!     cargo run -p coroutines --bin tiny_executor -- --forget-waker # a task's bug, caught
+//!     cargo run -p coroutines --bin tiny_executor -- --forget-waker # a bug, caught
 //!
 //! The Python course notebook's two `display_date` loops, then its breakfast (minitask 7),
 //! on `coroutines::executor`, std only: no tokio. One notebook second lasts `--scale`
