@@ -19,9 +19,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use coroutines::asyncio::{BREAKFAST, Step, naps};
 use coroutines::executor::{Executor, now, sleep, spawn};
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 
 /// The notebook's display_date loops and its kettle, on our own event loop.
 #[derive(Parser, Clone, Copy)]
@@ -37,7 +36,7 @@ struct Args {
     seconds: u32,
 
     /// Fixes the random naps: the same number, the same transcript
-    #[arg(long, value_name = "N", default_value_t = 8)]
+    #[arg(long, value_name = "N", default_value_t = 3)]
     seed: u64,
 
     /// Jump the loop's clock to the next timer instead of sleeping (a test clock)
@@ -56,27 +55,27 @@ fn parse_scale(text: &str) -> Result<f64, String> {
 /// The notebook's `display_date(num, loop)`: prints the time, naps 0 to 5 seconds at
 /// random, until its time is up. Returns when it is done.
 // ANCHOR: display_date
-async fn display_date(num: u64, args: Args) -> Duration {
+async fn display_date(num: u32, args: Args) -> Duration {
     let unit = Duration::from_secs_f64(args.scale);
-    let (start, mut naps) = (now(), StdRng::seed_from_u64(args.seed ^ num));
+    let start = now();
     let end_time = start + unit * args.seconds;
-    loop {
+    for nap in naps(args.seed, num) {
         let time = (now() - start).as_secs_f64();
         println!("Loop: {num} Time: {time:.2} s");
         if now() + unit >= end_time {
             break;
         }
-        sleep(unit * naps.random_range(0..=5)).await;
+        sleep(unit * nap).await;
     }
     now() - start
 }
 // ANCHOR_END: display_date
 
-/// The notebook's `perform_task`: a step of the breakfast, `seconds` long.
-async fn perform_task(seconds: u32, task_name: &'static str, unit: Duration) {
-    println!("{task_name} starting");
-    sleep(unit * seconds).await;
-    println!("{task_name} is done");
+/// The notebook's `perform_task`: a step of the breakfast, on our own loop's clock.
+async fn perform_task(step: Step, unit: Duration) {
+    println!("{} starting", step.task);
+    sleep(unit * step.seconds).await;
+    println!("{} is done", step.task);
 }
 
 fn main() -> ExitCode {
@@ -132,14 +131,15 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         let took = event_loop().block_on(async move {
             let start = now();
             // ANCHOR: kettle
+            let [kettle, cups] = BREAKFAST;
             if spawned {
-                let kettle = spawn(perform_task(3, "boiling kettle", unit));
-                let cups = spawn(perform_task(2, "cleaning cups", unit));
+                let kettle = spawn(perform_task(kettle, unit));
+                let cups = spawn(perform_task(cups, unit));
                 kettle.await;
                 cups.await;
             } else {
-                perform_task(3, "boiling kettle", unit).await;
-                perform_task(2, "cleaning cups", unit).await;
+                perform_task(kettle, unit).await;
+                perform_task(cups, unit).await;
             }
             // ANCHOR_END: kettle
             now() - start
