@@ -217,6 +217,21 @@ pub fn parse_send(text: &str) -> Result<Sent, String> {
     }
 }
 
+/// The flags `jumping_range` and `yield_from` share: where the range ends, and the calls
+/// that drive it before the closing `for` loop.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Calls {
+    /// Where jumping_range ends (exclusive): the notebook's up_to
+    #[arg(long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
+          value_parser = clap::value_parser!(i64).range(-100..=100))]
+    pub up_to: i64,
+
+    /// The calls before the `for` loop, comma-separated: `next`, or a number to send
+    #[arg(long, value_name = "CALL,...", value_delimiter = ',', allow_negative_numbers = true,
+          default_value = "next,2,next,-1", value_parser = parse_send)]
+    pub sends: Vec<Sent>,
+}
+
 /// The calls must start with `next`: Python refuses to `send` a value into a generator
 /// that has not started ("can't send non-None value to a just-started generator").
 pub fn check_first_is_next(sends: &[Sent]) -> Result<(), String> {

@@ -15,26 +15,21 @@
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
-use coroutines::coroutine::{self, Coroutine, Sent, Step, jumping_range, jumping_range_async};
+use coroutines::coroutine::{
+    self, Calls, Coroutine, Sent, Step, jumping_range, jumping_range_async,
+};
 
 /// jumping_range, by hand and as an async block, driven by next() and send().
 #[derive(Parser)]
 #[command(version, name = "jumping_range")]
 struct Args {
-    /// Where the range ends (exclusive): the notebook's up_to
-    #[arg(long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
-          value_parser = clap::value_parser!(i64).range(-100..=100))]
-    up_to: i64,
-
-    /// The calls before the `for` loop, comma-separated: `next`, or a number to send
-    #[arg(long, value_name = "CALL,...", value_delimiter = ',', allow_negative_numbers = true,
-          default_value = "next,2,next,-1", value_parser = coroutine::parse_send)]
-    sends: Vec<Sent>,
+    #[command(flatten)]
+    calls: Calls,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    if let Err(why) = coroutine::check_first_is_next(&args.sends) {
+    if let Err(why) = coroutine::check_first_is_next(&args.calls.sends) {
         Args::command()
             .error(clap::error::ErrorKind::ValueValidation, why)
             .exit();
@@ -45,18 +40,18 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<(), String> {
     println!(
         "jumping_range({}), driven as in the Python course notebook.",
-        args.up_to
+        args.calls.up_to
     );
     println!();
     let by_hand = show(
         "A state machine by hand: enum JumpingRange, one variant per pause",
-        &mut jumping_range(args.up_to),
-        &args.sends,
+        &mut jumping_range(args.calls.up_to),
+        &args.calls.sends,
     );
     let by_compiler = show(
         "An async block: the compiler builds the state machine, poll resumes it",
-        &mut jumping_range_async(args.up_to),
-        &args.sends,
+        &mut jumping_range_async(args.calls.up_to),
+        &args.calls.sends,
     );
     println!("state machine  {}", coroutine::summary(&by_hand));
     println!("async block    {}", coroutine::summary(&by_compiler));

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 use coroutines::coroutine::{
-    self, Sent, delegated_by_for_and_send, delegated_by_for_loop, delegated_by_yield_from, drive,
+    self, Calls, delegated_by_for_and_send, delegated_by_for_loop, delegated_by_yield_from, drive,
     jumping_range, top_by_await, top_by_for_loop, top_by_hand, top_by_loops, up_and_back,
 };
 
@@ -29,20 +29,13 @@ struct Args {
           value_parser = clap::value_parser!(i64).range(-1_000_000..=1_000_000))]
     value: i64,
 
-    /// Where jumping_range ends (exclusive), for the second question
-    #[arg(long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
-          value_parser = clap::value_parser!(i64).range(-100..=100))]
-    up_to: i64,
-
-    /// The calls before the `for` loop, comma-separated: `next`, or a number to send
-    #[arg(long, value_name = "CALL,...", value_delimiter = ',', allow_negative_numbers = true,
-          default_value = "next,2,next,-1", value_parser = coroutine::parse_send)]
-    sends: Vec<Sent>,
+    #[command(flatten)]
+    calls: Calls,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    if let Err(why) = coroutine::check_first_is_next(&args.sends) {
+    if let Err(why) = coroutine::check_first_is_next(&args.calls.sends) {
         Args::command()
             .error(clap::error::ErrorKind::ValueValidation, why)
             .exit();
@@ -95,7 +88,7 @@ fn run(args: &Args) -> Result<(), String> {
     println!("what bottom returns, and middle ends without a return: top gets None.");
     println!();
 
-    let (up_to, sends) = (args.up_to, &args.sends);
+    let (up_to, sends) = (args.calls.up_to, &args.calls.sends);
     let calls: Vec<String> = sends
         .iter()
         .map(|s| shown(*s).replace("None", "next"))
