@@ -10,7 +10,7 @@
 //!   state machine, and as an `async` block driven by a small resume loop;
 //! - [`executor`]: an event loop from scratch (run queue, wakers, timer heap), no runtime
 //!   crate;
-//! - [`spawn_cost`]: what a thread, a tokio task and a task of our executor cost;
+//! - [`task_cost`]: what a thread, a tokio task and a task of our executor cost;
 //! - [`asyncio`]: tasks, `join!`, `JoinSet`, an async queue and `loop.stop()` on tokio;
 //! - [`runtimes`]: one small program on tokio, async-std and smol;
 //! - [`download`]: concurrent downloads from the cat server, bounded and unbounded;
@@ -25,4 +25,4 @@ pub mod executor;
 pub mod lazy;
 pub mod pitfalls;
 pub mod runtimes;
-pub mod spawn_cost;
+pub mod task_cost;

@@ -125,8 +125,9 @@ fn the_program_ends_with_the_stop_and_the_cancellation() {
         "{}",
         ran.stdout
     );
+    assert!(lines[1].contains("so a loop runs 0.1 s"), "{}", ran.stdout);
     assert!(
-        lines[1].contains("current_thread runtime"),
+        lines[2].contains("current_thread runtime"),
         "{}",
         ran.stdout
     );
@@ -136,7 +137,7 @@ fn the_program_ends_with_the_stop_and_the_cancellation() {
         "Loop 1 was napping then: it was cancelled, and never printed again."
     );
     assert!(
-        lines[2..n - 2].iter().all(|l| l.starts_with("Loop: ")),
+        lines[3..n - 2].iter().all(|l| l.starts_with("Loop: ")),
         "{}",
         ran.stdout
     );

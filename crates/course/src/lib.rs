@@ -523,7 +523,7 @@ static SECTIONS: &[Section] = &[
             },
             Program {
                 package: "coroutines",
-                bin: "spawn_cost",
+                bin: "task_cost",
                 lesson: "what a task costs: spawn and complete 1 000 and 100 000 units on tokio, on our executor and as threads, in time and bytes",
                 variants: &[],
                 bench: Bench::AsIs,

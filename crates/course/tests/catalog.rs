@@ -209,6 +209,28 @@ fn every_binary_in_the_workspace_is_in_the_catalog() {
     assert_no_problems("binaries missing from the course catalog", &problems);
 }
 
+/// No two packages build a binary of the same name: cargo puts every binary in one
+/// folder (`target/debug/<name>`), so the one built last would replace the other, and
+/// `cargo test --workspace` would run the wrong program under the right test.
+#[test]
+fn no_two_packages_build_a_binary_of_the_same_name() {
+    let packages = packages();
+    let mut problems = Vec::new();
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for package in &packages {
+        for binary in &package.binaries {
+            match seen.iter().find(|(name, _)| *name == binary.name) {
+                Some((_, other)) => problems.push(format!(
+                    "`{}` is a binary of both `{other}` and `{}`: rename one",
+                    binary.name, package.name
+                )),
+                None => seen.push((&binary.name, &package.name)),
+            }
+        }
+    }
+    assert_no_problems("binaries that would overwrite each other", &problems);
+}
+
 /// Every exercise in the catalog is solved by an example its package really has.
 #[test]
 fn every_exercise_solution_is_a_real_example() {

@@ -1,7 +1,7 @@
 //! what a task costs: spawn and complete 1 000 and 100 000 units on tokio, on our executor and as threads, in time and bytes
 //!
-//!     cargo run --release -p coroutines --bin spawn_cost
-//!     cargo run --release -p coroutines --bin spawn_cost -- --units 10000 --stack-kb 16
+//!     cargo run --release -p coroutines --bin task_cost
+//!     cargo run --release -p coroutines --bin task_cost -- --units 10000 --stack-kb 16
 //!
 //! The Python course notebook: "processes are costly to spawn", threads less so, and a
 //! coroutine costs next to nothing. Each unit waits until all have started (so all are
@@ -20,7 +20,7 @@ use clap::Parser;
 use common::compare::{Comparison, Run};
 use common::process;
 use common::report::Report;
-use coroutines::spawn_cost::{self, Job, Unit, expected_sum, thread_limit};
+use coroutines::task_cost::{self, Job, Unit, expected_sum, thread_limit};
 
 /// Spawn and complete many threads, tokio tasks and tasks of our executor.
 #[derive(Parser)]
@@ -51,10 +51,10 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    if let Some(exit) = process::run_child([process::role(spawn_cost::ROLE, spawn_cost::serve)]) {
+    if let Some(exit) = process::run_child([process::role(task_cost::ROLE, task_cost::serve)]) {
         return exit;
     }
-    common::exit_code("spawn_cost", run(&Args::parse()))
+    common::exit_code("task_cost", run(&Args::parse()))
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
@@ -62,7 +62,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let limit = thread_limit();
     let max_threads = args.max_threads.map_or(limit.max, |n| n as usize);
     let stack_kb = args.stack_kb as usize;
-    let mut report = Report::new("spawn_cost").json(args.json);
+    let mut report = Report::new("task_cost").json(args.json);
     let mut skipped = Vec::new();
     for count in args.units.iter().map(|&n| n as usize) {
         let mut comparison = Comparison::new(&format!("{count} units"))
@@ -78,7 +78,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
                 continue;
             }
             comparison = comparison.variant_run(unit.name(), count, move || {
-                let measured = spawn_cost::measure(Job {
+                let measured = task_cost::measure(Job {
                     unit,
                     count,
                     stack_kb,

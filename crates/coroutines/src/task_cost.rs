@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::executor::{self, Executor};
 
 /// The role of the child process that measures one run.
-pub const ROLE: &str = "spawn-cost-run";
+pub const ROLE: &str = "task-cost-run";
 
 /// How long a child may take to measure one run.
 const RUN_LIMIT: Duration = Duration::from_secs(120);

@@ -1,13 +1,13 @@
-//! `spawn_cost`: every way runs every unit once, with all units alive at once; per-unit
+//! `task_cost`: every way runs every unit once, with all units alive at once; per-unit
 //! figures are reported; threads beyond what the machine allows are skipped and said so.
 //! (How fast each way is, is the release comparison's claim, not a test's.)
 //!
-//!     cargo test -p coroutines --test spawn_cost
+//!     cargo test -p coroutines --test task_cost
 
 use common::testing;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_spawn_cost");
+const BIN: &str = env!("CARGO_BIN_EXE_task_cost");
 
 /// (workload, variant, workers) of each row.
 fn variants(rows: &[Value]) -> Vec<(String, String, u64)> {
@@ -36,7 +36,7 @@ fn every_way_spawns_and_completes_every_unit() {
     }
     assert_eq!(variants(&rows), expected);
     for row in &rows {
-        assert_eq!(row["program"], "spawn_cost", "{row}");
+        assert_eq!(row["program"], "task_cost", "{row}");
         assert_eq!(row["ok"], true, "{row}");
         assert!(
             row["us_per_unit"].as_f64().expect("us_per_unit") > 0.0,
@@ -79,7 +79,7 @@ fn threads_over_the_limit_are_skipped_and_explained() {
 /// allows 100 000 threads at once there is nothing to check.)
 #[test]
 fn more_threads_than_the_machine_allows_are_not_started() {
-    if coroutines::spawn_cost::thread_limit().max >= 100_000 {
+    if coroutines::task_cost::thread_limit().max >= 100_000 {
         return;
     }
     let ran = testing::run(BIN, &["--units", "100000", "--rounds", "1"]);
