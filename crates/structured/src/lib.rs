@@ -11,4 +11,4 @@
 
 pub mod nursery;
 
-pub use nursery::{ChildError, Failure, MultiError, Nursery, Policy, nursery};
+pub use nursery::{BoxError, ChildError, Failure, MultiError, Nursery, Policy, nursery};

@@ -113,7 +113,10 @@ impl fmt::Display for MultiError {
             if count == 1 { "" } else { "s" }
         )?;
         for error in &self.errors {
-            write!(f, "\n  {error}")?;
+            // A child's error may itself be the `MultiError` of a nested nursery: indent
+            // its lines once more, so the output reads as a tree, like an `ExceptionGroup`.
+            let lines = error.to_string().replace('\n', "\n  ");
+            write!(f, "\n  {lines}")?;
         }
         Ok(())
     }
@@ -548,6 +551,61 @@ mod tests {
         assert_eq!(
             log.events(),
             ["first finished", "second finished", "second dropped"]
+        );
+    }
+
+    /// `Nursery::cancel` drops the body and a 10 s child at once, and is not an error.
+    #[tokio::test(start_paused = true)]
+    async fn cancel_ends_the_body_and_the_children() {
+        let log = Log::default();
+        let start = Instant::now();
+        let result = nursery(Policy::default(), |n| {
+            let log = log.clone();
+            async move {
+                n.start_soon("slow", task(log.clone(), "slow", 10));
+                sleep(Duration::from_secs(1)).await;
+                n.cancel();
+                sleep(Duration::from_secs(1)).await;
+                log.push("body went on");
+            }
+        })
+        .await;
+        assert!(result.is_ok());
+        assert_eq!(start.elapsed(), Duration::from_secs(1));
+        assert_eq!(log.events(), ["slow dropped"]);
+    }
+
+    /// A handle kept past the end of its nursery cannot start a child any more.
+    #[tokio::test(start_paused = true)]
+    #[should_panic(expected = "closed to new arrivals")]
+    async fn a_finished_nursery_refuses_new_children() {
+        let mut kept = None;
+        let result = nursery(Policy::default(), |n| {
+            kept = Some(n.clone());
+            async {}
+        })
+        .await;
+        assert!(result.is_ok());
+        let late = kept.expect("the body ran");
+        late.start_soon("late", async { Ok::<(), BoxError>(()) });
+    }
+
+    /// A nested nursery's `MultiError`, returned by a child, is shown indented under it.
+    #[tokio::test(start_paused = true)]
+    async fn a_nested_multi_error_reads_as_a_tree() {
+        let result = nursery(Policy::default(), |n| async move {
+            let outer = n.clone();
+            n.start_soon("parent", async move {
+                let nested = outer.open_nursery(Policy::default(), |inner| async move {
+                    inner.start_soon("grandchild", async { Err("KeyError: 'foo'") });
+                });
+                nested.await
+            });
+        })
+        .await;
+        assert_eq!(
+            result.unwrap_err().to_string(),
+            "1 child task failed:\n  parent: 1 child task failed:\n    grandchild: KeyError: 'foo'"
         );
     }
 
