@@ -1,6 +1,6 @@
 //! Lecture 5: coroutines, from generators to `async`/`await`.
 //!
-//! The Python lectures go from generators (`yield`, `send`, `yield from`) to asyncio's
+//! The Python course notebook and the Python slides go from generators (`yield`, `send`, `yield from`) to asyncio's
 //! event loop, its tasks and queues, aiohttp downloads and the blocking pitfall. This
 //! crate walks the same road in Rust, one module a step:
 //!
@@ -15,7 +15,8 @@
 //! - [`runtimes`]: one small program on tokio, async-std and smol;
 //! - [`download`]: concurrent downloads from the cat server, bounded and unbounded;
 //! - [`blocking`]: a CPU-bound loop in a task, what it starves, and three fixes;
-//! - [`pitfalls`]: the traps the Python notes name, caught and fixed.
+//! - [`pitfalls`]: the traps Fluent Python, the Python course notebook and the Real
+//!   Python notes name, caught and fixed.
 
 pub mod asyncio;
 pub mod blocking;

@@ -1,5 +1,5 @@
-//! The traps the Python notes name, in Rust: each one sprung and caught, with its fix
-//! beside it.
+//! The traps Fluent Python, the Python course notebook and the Real Python notes name,
+//! in Rust: each one sprung and caught, with its fix beside it.
 //!
 //! 1. **A runtime inside a runtime.** Fluent Python's `asyncio.run()` "cannot be called
 //!    from a running event loop", and the Python course notebook applies `nest_asyncio`

@@ -99,8 +99,11 @@ pub fn measure(job: Job) -> Result<Measured, Box<dyn Error>> {
     let mut child = Child::<Job, Result<Measured, String>>::spawn(ROLE)?;
     child.send(job)?;
     let measured = child.recv_timeout(RUN_LIMIT)?;
-    child.join()?;
-    Ok(measured?)
+    let joined = child.join();
+    // The child's own message first: a child that failed also exits with status 1.
+    let measured = measured?;
+    joined?;
+    Ok(measured)
 }
 
 /// In the child: measures each job the parent sends, until it closes the channel.

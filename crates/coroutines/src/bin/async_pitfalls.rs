@@ -3,8 +3,8 @@
 //!     cargo run -p coroutines --bin async_pitfalls
 //!     cargo run --release -p coroutines --bin async_pitfalls     # trap 2 without reqwest's check
 //!
-//! The traps the Python notes name, sprung one after the other on tokio's current_thread
-//! runtime (one thread, as asyncio), each followed by its fixes. What to look for: each
+//! The traps Fluent Python, the notebook and the Real Python notes name, one after the other
+//! on tokio's current_thread runtime (one thread, as asyncio), each followed by its fixes. What to look for: each
 //! `caught:` line, tokio's or reqwest's panic message, caught from the task's JoinHandle,
 //! or what rustc says of the code that does not compile; and each `fix:` line, the right
 //! answer. Trap 2 shows its panic in a debug build only: in `--release` reqwest skips the
