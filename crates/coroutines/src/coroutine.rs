@@ -232,6 +232,18 @@ pub struct Calls {
     pub sends: Vec<Sent>,
 }
 
+impl Calls {
+    /// Exits as clap does for a bad flag (a usage message, status 2) unless the calls
+    /// start with `next` (see [`check_first_is_next`]). `P` is the program's `Args`.
+    pub fn require_next_first<P: clap::CommandFactory>(&self) {
+        if let Err(why) = check_first_is_next(&self.sends) {
+            P::command()
+                .error(clap::error::ErrorKind::ValueValidation, why)
+                .exit();
+        }
+    }
+}
+
 /// The calls must start with `next`: Python refuses to `send` a value into a generator
 /// that has not started ("can't send non-None value to a just-started generator").
 pub fn check_first_is_next(sends: &[Sent]) -> Result<(), String> {

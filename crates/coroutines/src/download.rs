@@ -49,11 +49,9 @@ use tokio::runtime::Runtime;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-/// How long a client waits for the server to accept a connection.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// How long one whole request may take, from connecting to the last byte of the body.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+// The course's limits for every HTTP client, and its `--url` check: lecture 3's, whose
+// blocking clients wait just as long before they give up.
+pub use pools::net::{CONNECT_TIMEOUT, REQUEST_TIMEOUT, parse_url};
 
 /// How many URLs the transcript puts on its queue: the Python slides queue 10.
 pub const TRANSCRIPT_URLS: usize = 10;
@@ -477,25 +475,6 @@ fn describe(error: reqwest::Error) -> String {
         cause = inner.source();
     }
     text
-}
-
-/// Checks a `--url` value: an `http` or `https` URL, the only kinds an HTTP client can
-/// download.
-///
-/// ```
-/// use coroutines::download::parse_url;
-/// assert!(parse_url("http://127.0.0.1:8000/cats/1.jpg").is_ok());
-/// assert!(parse_url("ftp://example.com/").is_err());
-/// assert!(parse_url("not a url").is_err());
-/// ```
-pub fn parse_url(text: &str) -> Result<String, String> {
-    let url = reqwest::Url::parse(text).map_err(|e| format!("not a URL: {e}"))?;
-    match url.scheme() {
-        "http" | "https" => Ok(text.to_string()),
-        other => Err(format!(
-            "only http and https URLs can be downloaded, not {other}"
-        )),
-    }
 }
 
 #[cfg(test)]

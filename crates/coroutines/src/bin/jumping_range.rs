@@ -14,7 +14,7 @@
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use coroutines::coroutine::{
     self, Calls, Coroutine, Sent, Step, jumping_range, jumping_range_async,
 };
@@ -29,11 +29,7 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    if let Err(why) = coroutine::check_first_is_next(&args.calls.sends) {
-        Args::command()
-            .error(clap::error::ErrorKind::ValueValidation, why)
-            .exit();
-    }
+    args.calls.require_next_first::<Args>();
     common::exit_code("jumping_range", run(&args))
 }
 

@@ -14,7 +14,7 @@
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use coroutines::coroutine::{
     self, Calls, delegated_by_for_and_send, delegated_by_for_loop, delegated_by_yield_from, drive,
     jumping_range, top_by_await, top_by_for_loop, top_by_hand, top_by_loops, up_and_back,
@@ -35,11 +35,7 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    if let Err(why) = coroutine::check_first_is_next(&args.calls.sends) {
-        Args::command()
-            .error(clap::error::ErrorKind::ValueValidation, why)
-            .exit();
-    }
+    args.calls.require_next_first::<Args>();
     common::exit_code("yield_from", run(&args))
 }
 
