@@ -1,13 +1,15 @@
 //! The course's shared foundation: the workloads every lecture runs (primes, hashes,
 //! matrices, sums of squares), the measuring and reporting helpers every comparison uses,
 //! timelines (who ran what, when, as an SVG Gantt chart), the terminal status line of the
-//! spinners, `process`: a child process that is this same program re-executed, and
+//! spinners, `process`: a child process that is this same program re-executed, `limits`:
+//! how many threads the kernel lets a process start, and
 //! `testing`: what the integration tests use to run the real programs.
 //!
 //! No async, no network: those live in the section crates.
 
 pub mod compare;
 pub mod hashes;
+pub mod limits;
 pub mod matrix;
 pub mod measure;
 pub mod primes;

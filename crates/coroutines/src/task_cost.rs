@@ -11,11 +11,10 @@
 //! tasks would give the next run pages that cost it nothing, and its bytes would lie.
 //!
 //! **Threads** run with small stacks (64 KiB, against Rust's 2 MiB default), and a machine
-//! allows only so many at once: [`thread_limit`] reads the kernel's limits, and the program
-//! does not start more.
+//! allows only so many at once: [`common::limits::thread_limit`] reads the kernel's limits,
+//! and the program does not start more.
 
 use std::error::Error;
-use std::fs;
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -218,72 +217,6 @@ async fn our_tasks(count: usize) -> u64 {
     sum
 }
 
-/// How many threads this process may start at once, and the kernel's limits behind it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ThreadLimit {
-    /// Nine tenths of the tightest limit, less the threads already running: the rest of
-    /// the machine needs some too.
-    pub max: usize,
-    /// Each limit, as `name value`, for the transcript.
-    pub limits: Vec<String>,
-}
-
-/// Reads the limits on live threads: every thread takes a process id
-/// (`kernel.pid_max`), a slot of `kernel.threads-max` and of the user's processes
-/// (`ulimit -u`), and two memory maps (`vm.max_map_count`: its stack, and the guard
-/// page under it). Linux only; elsewhere no limit is known (`usize::MAX`).
-pub fn thread_limit() -> ThreadLimit {
-    let number = |path: &str| fs::read_to_string(path).ok()?.trim().parse::<usize>().ok();
-    // The fourth field of /proc/loadavg is `running/total`: every thread on the machine.
-    let running = fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().nth(3)?.split('/').nth(1)?.parse().ok())
-        .unwrap_or(0);
-    let maps = fs::read_to_string("/proc/self/maps").map_or(0, |m| m.lines().count());
-    let limits = [
-        (
-            "kernel.pid_max",
-            number("/proc/sys/kernel/pid_max"),
-            running,
-        ),
-        (
-            "kernel.threads-max",
-            number("/proc/sys/kernel/threads-max"),
-            running,
-        ),
-        ("ulimit -u", max_processes(), running),
-        (
-            "vm.max_map_count",
-            number("/proc/sys/vm/max_map_count"),
-            maps,
-        ),
-    ];
-    let mut max = usize::MAX;
-    let mut shown = Vec::new();
-    for (name, limit, used) in limits {
-        let Some(limit) = limit else { continue };
-        let per_thread = if name == "vm.max_map_count" { 2 } else { 1 };
-        shown.push(match per_thread {
-            1 => format!("{name} {limit}"),
-            _ => format!("{name} {limit} ({per_thread} per thread)"),
-        });
-        max = max.min(limit.saturating_sub(used) / per_thread / 10 * 9);
-    }
-    ThreadLimit { max, limits: shown }
-}
-
-/// The soft limit on this user's processes and threads (`ulimit -u`), from
-/// `/proc/self/limits`; `None` if unlimited or unknown.
-fn max_processes() -> Option<usize> {
-    let limits = fs::read_to_string("/proc/self/limits").ok()?;
-    let line = limits.lines().find(|l| l.starts_with("Max processes"))?;
-    line["Max processes".len()..]
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,20 +235,6 @@ mod tests {
         }
         assert_eq!(expected_sum(4), 6);
         assert_eq!(expected_sum(0), 0);
-    }
-
-    /// The limit on this machine is positive and names the limits it read.
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn the_thread_limit_names_the_kernels_limits() {
-        let limit = thread_limit();
-        assert!(limit.max > 10, "{limit:?}");
-        assert!(
-            limit
-                .limits
-                .iter()
-                .any(|l| l.starts_with("kernel.pid_max "))
-        );
     }
 
     /// Per-unit figures divide by the units.

@@ -79,7 +79,7 @@ fn threads_over_the_limit_are_skipped_and_explained() {
 /// allows 100 000 threads at once there is nothing to check.)
 #[test]
 fn more_threads_than_the_machine_allows_are_not_started() {
-    if coroutines::task_cost::thread_limit().max >= 100_000 {
+    if common::limits::thread_limit().max >= 100_000 {
         return;
     }
     let ran = testing::run(BIN, &["--units", "100000", "--rounds", "1"]);

@@ -594,6 +594,74 @@ static SECTIONS: &[Section] = &[
             task: "write gather for the tiny executor: run several tasks at once and collect their results in order",
         }],
     },
+    Section {
+        number: 6,
+        title: "Structured concurrency",
+        crates: &["structured"],
+        slide: "06-structured/index.md",
+        programs: &[
+            Program {
+                package: "structured",
+                bin: "nursery",
+                lesson: "a nursery cannot end before its children: 1st, 2nd and 3rd interleave, and done prints after all of them",
+                variants: &[],
+                bench: Bench::No,
+            },
+            Program {
+                package: "structured",
+                bin: "multi_errors",
+                lesson: "three children fail (a missing key, an index out of range, a division by zero) and a fourth panics: the nursery reports every one and cancels the slow sibling",
+                variants: &[Variant {
+                    args: "--policy run-to-completion",
+                    lesson: "the same four failures, but the slow sibling is left to finish",
+                }],
+                bench: Bench::No,
+            },
+            Program {
+                package: "structured",
+                bin: "cancel_scope",
+                lesson: "a timeout cancels a whole subtree of tasks: the work after the cancellation point never runs, the Drop cleanup does",
+                variants: &[],
+                bench: Bench::No,
+            },
+            Program {
+                package: "structured",
+                bin: "scoped_threads",
+                lesson: "threads that borrow from the parent's stack: std::thread::scope and rayon::scope join them all before the borrow ends",
+                variants: &[],
+                bench: Bench::No,
+            },
+            Program {
+                package: "structured",
+                bin: "daemon_threads",
+                lesson: "every thread dies mid-work when main returns, with no join and no Drop, like Python's daemon threads; a join or a scope makes it safe",
+                variants: &[],
+                bench: Bench::No,
+            },
+            Program {
+                package: "structured",
+                bin: "memory_channel",
+                lesson: "trio's memory channel of capacity 0: the producer never runs ahead of the consumer, and the loop ends when the sender is dropped",
+                variants: &[],
+                bench: Bench::No,
+            },
+            Program {
+                package: "structured",
+                bin: "limits",
+                lesson: "10 000 sleeping tokio tasks, 10 000 threads and 1 000 processes: spawn time and peak memory per unit, side by side",
+                variants: &[Variant {
+                    args: "--tasks 1000000",
+                    lesson: "a million sleeping tasks at once, in well under a kilobyte each",
+                }],
+                bench: Bench::AsIs,
+            },
+        ],
+        exercises: &[Exercise {
+            package: "structured",
+            example: "happy_eyeballs",
+            task: "happy eyeballs on a nursery: start an attempt every 250 ms until one succeeds; the first success cancels the rest",
+        }],
+    },
 ];
 
 /// Every section of the course, in lecture order.

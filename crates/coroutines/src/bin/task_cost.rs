@@ -20,7 +20,8 @@ use clap::Parser;
 use common::compare::{Comparison, Run};
 use common::process;
 use common::report::Report;
-use coroutines::task_cost::{self, Job, Unit, expected_sum, thread_limit};
+use common::limits::thread_limit;
+use coroutines::task_cost::{self, Job, Unit, expected_sum};
 
 /// Spawn and complete many threads, tokio tasks and tasks of our executor.
 #[derive(Parser)]
