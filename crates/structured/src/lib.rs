@@ -8,6 +8,7 @@
 //!
 //! - [`nursery`]: [`Nursery`] and [`nursery()`](nursery::nursery), the scope with trio's
 //!   guarantees, and [`MultiError`], the error that carries every child's failure.
+//! - [`trio`]: the Python slides' trio programs, their children written for [`Nursery`].
 //! - [`cancel`]: cancel scopes: a deadline or a token that cancels a whole subtree.
 //! - [`channel`]: trio's memory channel of capacity 0, a rendezvous.
 //! - [`threads`]: the same rules for threads: scoped threads, and what `main` returning
@@ -19,5 +20,6 @@ pub mod channel;
 pub mod limits;
 pub mod nursery;
 pub mod threads;
+pub mod trio;
 
 pub use nursery::{BoxError, ChildError, Failure, MultiError, Nursery, Policy, nursery};
