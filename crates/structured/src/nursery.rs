@@ -220,8 +220,7 @@ where
         () = body(nursery) => {}
         () = inner.token.cancelled() => {}
     }
-    // The end of the block: wait. A running child may still start a sibling,
-    // so look again under start_soon's lock, and close when none is left.
+    // Wait. A child may start a sibling meanwhile: check under the lock.
     let tracker = &inner.trackers[0];
     tracker.close();
     loop {
@@ -229,7 +228,8 @@ where
         let mut state = inner.lock();
         if tracker.is_empty() {
             state.closed = true; // closed to new arrivals
-            return MultiError::unless_empty(std::mem::take(&mut state.errors));
+            let errors = std::mem::take(&mut state.errors);
+            return MultiError::unless_empty(errors);
         }
     }
     // ANCHOR_END: open
@@ -295,12 +295,13 @@ async fn supervise<F>(inner: Arc<Inner>, name: String, child: F, _tokens: Vec<Ta
 where
     F: Future<Output = Result<(), BoxError>>,
 {
+    // `catch_unwind` turns a panic into a value: a panicking child is a failure we report.
     // Like trio, a child always runs up to its first `.await`, even when started in a
     // nursery already cancelled; that is how three children failing at once all report.
     // After that, cancellation is looked at first (`biased`): a child woken by its
     // timer and by the token in the same instant is dropped, never resumed.
     // ANCHOR: supervise
-    let mut child = pin!(AssertUnwindSafe(child).catch_unwind()); // panic: a value
+    let mut child = pin!(AssertUnwindSafe(child).catch_unwind());
     let outcome = match futures::poll!(child.as_mut()) {
         Poll::Ready(outcome) => outcome, // done before its first .await
         Poll::Pending => tokio::select! {

@@ -96,13 +96,8 @@ pub async fn trio_main(n: u32, s: Duration, out: &Transcript) -> Result<Duration
 pub enum PyError {
     /// Python's `KeyError`: `dct["foo"]` on a dict without that key.
     Key(String),
-    /// Python's `IndexError`: `l[10]` on a shorter list.
-    Index {
-        /// The index asked for.
-        index: usize,
-        /// The length of the list.
-        len: usize,
-    },
+    /// Python's `IndexError`: `l[10]` on a shorter list; the index asked for.
+    Index(usize),
     /// Python's `ZeroDivisionError`: `1/x` with `x == 0`.
     ZeroDivision,
 }
@@ -112,7 +107,7 @@ impl PyError {
     pub fn name(&self) -> &'static str {
         match self {
             PyError::Key(_) => "KeyError",
-            PyError::Index { .. } => "IndexError",
+            PyError::Index(_) => "IndexError",
             PyError::ZeroDivision => "ZeroDivisionError",
         }
     }
@@ -123,10 +118,7 @@ impl fmt::Display for PyError {
         let name = self.name();
         match self {
             PyError::Key(key) => write!(f, "{name}: '{key}'"),
-            PyError::Index { index, len } => write!(
-                f,
-                "{name}: list index out of range (index {index}, length {len})"
-            ),
+            PyError::Index(index) => write!(f, "{name}: list index out of range (index {index})"),
             PyError::ZeroDivision => write!(f, "{name}: division by zero"),
         }
     }
@@ -149,10 +141,7 @@ pub async fn task1() -> Result<(), PyError> {
 // ANCHOR: task2
 pub async fn task2() -> Result<(), PyError> {
     let l: Vec<i32> = Vec::new();
-    let _item = l.get(10).ok_or(PyError::Index {
-        index: 10,
-        len: l.len(),
-    })?;
+    let _item = l.get(10).ok_or(PyError::Index(10))?;
     Ok(())
 }
 // ANCHOR_END: task2

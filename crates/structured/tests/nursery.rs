@@ -105,7 +105,10 @@ fn the_program_prints_the_transcript_and_its_conclusion() {
     assert!(lines[0].starts_with("2 steps of 0.01 s each"), "{lines:?}");
     assert_eq!(lines[1..lines.len() - 1], transcript(2));
     let last = lines.last().expect("a conclusion");
-    assert!(last.starts_with("done after all 3 children: "), "{last}");
+    assert!(
+        last.starts_with("done came after all 3 children: "),
+        "{last}"
+    );
     assert!(last.ends_with("the slowest child's 2 × 0.01 s"), "{last}");
 }
 

@@ -51,12 +51,14 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .policy
         .to_possible_value()
         .expect("every policy has a name");
-    println!(
+    // Every line goes through the transcript, which, unlike `println!`, does not panic
+    // when stdout is a pipe closed early (`| head`).
+    let out = Transcript::printing();
+    out.say(format!(
         "--policy {}; the slow sibling sleeps {} s; one thread, as trio",
         policy.get_name(),
         args.slow
-    );
-    let out = Transcript::printing();
+    ));
     let started = Instant::now();
     let s = Duration::from_secs_f64(args.slow);
     let result = asyncio::event_loop()?.block_on(trio::multi_errors(args.policy, s, &out));
@@ -64,7 +66,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let Err(failures) = result else {
         return Err("no child failed: four should have".into());
     };
-    println!("{failures}");
+    out.say(failures.to_string());
 
     // The lesson, checked before it is claimed: every failing child, each once.
     let children: Vec<&str> = failures.errors.iter().map(|e| e.child.as_str()).collect();
@@ -78,7 +80,13 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     } else {
         "was cancelled"
     };
-    println!("All {} collected: {}.", kinds.len(), kinds.join(", "));
-    println!("After {took:.2} s; the slow sibling {slow}. Exit 0: caught and reported.");
+    out.say(format!(
+        "All {} failures collected: {}.",
+        kinds.len(),
+        kinds.join(", ")
+    ));
+    out.say(format!(
+        "After {took:.2} s; the slow sibling {slow}. Exit 0: caught and reported."
+    ));
     Ok(())
 }

@@ -45,11 +45,14 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let (n, s) = (args.steps, Duration::from_secs_f64(args.interval));
-    println!(
-        "{n} steps of {} s each; one thread (current_thread), as trio",
-        args.interval
-    );
+    let steps = if n == 1 { "step" } else { "steps" };
+    // Every line goes through the transcript, which, unlike `println!`, does not panic
+    // when stdout is a pipe closed early (`| head`).
     let out = Transcript::printing();
+    out.say(format!(
+        "{n} {steps} of {} s each; one thread (current_thread), as trio",
+        args.interval
+    ));
     let took = asyncio::event_loop()?.block_on(trio::trio_main(n, s, &out))?;
 
     // The lesson, checked before it is claimed: `done` is the last line, and every
@@ -62,10 +65,10 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     if lines.last().map(String::as_str) != Some("done") || finished != CHILDREN.len() {
         return Err("`done` was not the last line, after every child".into());
     }
-    println!(
-        "done after all {finished} children: {:.2} s, the slowest child's {n} × {} s",
+    out.say(format!(
+        "done came after all {finished} children: {:.2} s, the slowest child's {n} × {} s",
         took.as_secs_f64(),
         args.interval
-    );
+    ));
     Ok(())
 }
