@@ -59,8 +59,9 @@ use tokio_util::task::task_tracker::TaskTrackerToken;
 /// `&str` and `String` included.
 pub type BoxError = Box<dyn Error + Send + Sync + 'static>;
 
-/// What a nursery does when one of its children fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// What a nursery does when one of its children fails. A program can take it as a flag
+/// (`--policy cancel-siblings`): it is a [`clap::ValueEnum`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Policy {
     /// Cancel every sibling (and their children): trio's rule.
     #[default]
@@ -85,6 +86,13 @@ pub struct ChildError {
     pub child: String,
     /// What went wrong.
     pub failure: Failure,
+}
+
+impl ChildError {
+    /// The failure of the child started under `child`.
+    fn new(child: String, failure: Failure) -> ChildError {
+        ChildError { child, failure }
+    }
 }
 
 impl fmt::Display for ChildError {
@@ -123,6 +131,17 @@ impl fmt::Display for MultiError {
 }
 
 impl Error for MultiError {}
+
+impl MultiError {
+    /// `Ok(())` when no child failed, the `MultiError` of `errors` otherwise.
+    fn unless_empty(errors: Vec<ChildError>) -> Result<(), MultiError> {
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(MultiError { errors })
+        }
+    }
+}
 
 /// A handle on an open nursery, given to the body of [`nursery()`].
 ///
@@ -196,28 +215,24 @@ where
 
     // The body runs in the caller's task, like trio's `async with` block, and a
     // cancellation drops it at its next `.await`, as it does a child.
+    // ANCHOR: open
     tokio::select! {
         () = body(nursery) => {}
         () = inner.token.cancelled() => {}
     }
-
-    // Now wait. A running child may still start a sibling, so after each wait we look
-    // again under the lock that `start_soon` takes, and close only when nothing is left.
+    // Wait. A child may start a sibling meanwhile: check under the lock.
     let tracker = &inner.trackers[0];
     tracker.close();
     loop {
         tracker.wait().await;
         let mut state = inner.lock();
         if tracker.is_empty() {
-            state.closed = true;
+            state.closed = true; // closed to new arrivals
             let errors = std::mem::take(&mut state.errors);
-            return if errors.is_empty() {
-                Ok(())
-            } else {
-                Err(MultiError { errors })
-            };
+            return MultiError::unless_empty(errors);
         }
     }
+    // ANCHOR_END: open
 }
 
 impl Nursery {
@@ -231,18 +246,16 @@ impl Nursery {
         F: Future<Output = Result<(), E>> + Send + 'static,
         E: Into<BoxError>,
     {
+        // ANCHOR: start_soon
         let state = self.inner.lock();
         assert!(!state.closed, "the nursery is closed to new arrivals");
-        // The tokens are taken under the lock, so the nursery cannot close in between.
+        // Tokens taken under the lock: the nursery cannot close in between.
         let tokens: Vec<TaskTrackerToken> =
             self.inner.trackers.iter().map(TaskTracker::token).collect();
         let child = child.map(|result| result.map_err(Into::into));
-        tokio::spawn(supervise(
-            Arc::clone(&self.inner),
-            name.into(),
-            child,
-            tokens,
-        ));
+        let inner = Arc::clone(&self.inner);
+        tokio::spawn(supervise(inner, name.into(), child, tokens));
+        // ANCHOR_END: start_soon
     }
 
     /// Opens a nursery inside this one (from a child), whose cancellation follows ours.
@@ -283,35 +296,35 @@ where
     F: Future<Output = Result<(), BoxError>>,
 {
     // `catch_unwind` turns a panic into a value: a panicking child is a failure we report.
-    let mut child = pin!(AssertUnwindSafe(child).catch_unwind());
     // Like trio, a child always runs up to its first `.await`, even when started in a
     // nursery already cancelled; that is how three children failing at once all report.
+    // After that, cancellation is looked at first (`biased`): a child woken by its
+    // timer and by the token in the same instant is dropped, never resumed.
+    // ANCHOR: supervise
+    let mut child = pin!(AssertUnwindSafe(child).catch_unwind());
     let outcome = match futures::poll!(child.as_mut()) {
-        Poll::Ready(outcome) => outcome,
-        // After that, cancellation is looked at first (`biased`): a child woken by its
-        // timer and by the token in the same instant is dropped, never resumed.
+        Poll::Ready(outcome) => outcome, // done before its first .await
         Poll::Pending => tokio::select! {
             biased;
-            () = inner.token.cancelled() => return,
+            () = inner.token.cancelled() => return, // drops the child
             outcome = child => outcome,
         },
     };
     let failure = match outcome {
         Ok(Ok(())) => return,
         Ok(Err(error)) => Failure::Error(error),
-        Err(payload) => Failure::Panic(panic_message(payload.as_ref())),
+        Err(panic) => Failure::Panic(panic_message(panic.as_ref())),
     };
-    inner.lock().errors.push(ChildError {
-        child: name,
-        failure,
-    });
+    inner.lock().errors.push(ChildError::new(name, failure));
     if inner.policy == Policy::CancelSiblings {
-        inner.token.cancel();
+        inner.token.cancel(); // every sibling, and their nurseries
     }
+    // ANCHOR_END: supervise
 }
 
 /// The message of a panic: `panic!` gives a `&str` or a `String`; anything else is unnamed.
-fn panic_message(payload: &(dyn Any + Send)) -> String {
+/// A panic hook can use it too, on its `info.payload()`.
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
     if let Some(message) = payload.downcast_ref::<&str>() {
         message.to_string()
     } else if let Some(message) = payload.downcast_ref::<String>() {
