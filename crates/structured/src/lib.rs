@@ -6,7 +6,7 @@
 //! in a `MultiError` (Python 3.11 calls it an `ExceptionGroup`). This crate builds the same
 //! rules on tokio, then looks at threads and at how many of each a machine holds:
 //!
-//! - [`nursery`]: [`Nursery`] and [`nursery()`](nursery::nursery), the scope with trio's
+//! - [`mod@nursery`]: [`Nursery`] and [`nursery()`](nursery::nursery), the scope with trio's
 //!   guarantees, and [`MultiError`], the error that carries every child's failure.
 //! - [`trio`]: the Python slides' trio programs, their children written for [`Nursery`].
 //! - [`cancel`]: cancel scopes: a deadline or a token that cancels a whole subtree.
