@@ -1,5 +1,4 @@
-// Does not compile (E0597): `thread::spawn` wants a closure that may
-// outlive this function, and `chunk` borrows the local `numbers`.
+// Does not compile (E0597): `chunk` borrows the local `numbers`.
 // `structured::threads` runs this as a compile_fail doc test.
 use std::thread;
 
