@@ -57,7 +57,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         let ran_on = match how {
             How::Std => "threads, each started for its part".to_string(),
             How::Rayon => format!(
-                "of the pool's {} threads: none started",
+                "of the pool's {} threads, not one per part",
                 rayon::current_num_threads()
             ),
         };
