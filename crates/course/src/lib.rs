@@ -635,7 +635,16 @@ static SECTIONS: &[Section] = &[
                 package: "structured",
                 bin: "daemon_threads",
                 lesson: "every thread dies mid-work when main returns, with no join and no Drop, like Python's daemon threads; a join or a scope makes it safe",
-                variants: &[],
+                variants: &[
+                    Variant {
+                        args: "--fix join",
+                        lesson: "main keeps the worker's JoinHandle and joins it: every step, the last line and the cleanup print",
+                    },
+                    Variant {
+                        args: "--fix scope",
+                        lesson: "the worker runs in a thread::scope, which joins it: nothing lost, and the worker may borrow main's locals",
+                    },
+                ],
                 bench: Bench::No,
             },
             Program {
