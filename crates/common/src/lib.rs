@@ -37,6 +37,23 @@ pub fn exit_code<E: std::fmt::Display>(who: &str, result: Result<(), E>) -> std:
     }
 }
 
+/// The text of a panic, from the payload `catch_unwind`, a `JoinHandle` or a panic hook
+/// hands over: `panic!("literal")` carries a `&str`, `panic!("{x}")` a `String`; any
+/// other payload has no text to show.
+///
+/// ```
+/// let caught = std::panic::catch_unwind(|| panic!("boom {}", 1)).unwrap_err();
+/// assert_eq!(common::panic_text(caught.as_ref()), "boom 1");
+/// ```
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
+    match payload.downcast_ref::<&str>() {
+        Some(text) => text,
+        None => payload
+            .downcast_ref::<String>()
+            .map_or("a panic without a message", String::as_str),
+    }
+}
+
 /// The workers a pool uses when none is asked for: the CPUs this process may use
 /// ([`std::thread::available_parallelism`]), 1 if that cannot be known.
 pub fn default_workers() -> usize {

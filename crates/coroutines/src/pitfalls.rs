@@ -47,7 +47,6 @@
 //! # });
 //! ```
 
-use std::any::Any;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -105,15 +104,7 @@ pub fn panic_message(error: JoinError) -> String {
         return error.to_string();
     }
     let payload = error.into_panic();
-    text_of(&*payload)
-        .unwrap_or("a panic with no message")
-        .to_string()
-}
-
-/// A panic's message: `panic!("literal")` carries a `&str`, `panic!("{x}")` a `String`.
-fn text_of(payload: &(dyn Any + Send)) -> Option<&str> {
-    let text = payload.downcast_ref::<String>().map(String::as_str);
-    text.or_else(|| payload.downcast_ref::<&str>().copied())
+    common::panic_text(&*payload).to_string()
 }
 
 /// Keeps the default panic hook from printing the traps' panics (with its `note: run with
@@ -122,7 +113,7 @@ fn text_of(payload: &(dyn Any + Send)) -> Option<&str> {
 pub fn silence_expected_panics() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let message = text_of(info.payload()).unwrap_or_default();
+        let message = common::panic_text(info.payload());
         if !EXPECTED_PANICS.iter().any(|m| message.starts_with(m)) {
             default(info);
         }

@@ -569,7 +569,7 @@ where
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| work(job)));
         let ended_ns = now_ns();
         let done = Done {
-            outcome: outcome.map_err(|payload| panic_message(&*payload)),
+            outcome: outcome.map_err(|payload| common::panic_text(&*payload).to_string()),
             started_ns,
             ended_ns,
         };
@@ -578,17 +578,6 @@ where
         }
     }
     // ANCHOR_END: worker
-}
-
-/// The text of a panic: `panic!("...")` carries a `&str` or a `String`.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        text.to_string()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "a panic without a message".to_string()
-    }
 }
 
 /// What [`map_timed`] measured, besides the outputs.

@@ -421,15 +421,9 @@ pub struct JobPanicked {
 }
 
 impl JobPanicked {
-    /// `panic!("...")` carries a `&str` or a `String`; anything else has no text to show.
+    /// The panic's text, as [`common::panic_text`] reads it.
     fn from_payload(payload: Box<dyn Any + Send>) -> Self {
-        let message = if let Some(text) = payload.downcast_ref::<&str>() {
-            text.to_string()
-        } else if let Some(text) = payload.downcast_ref::<String>() {
-            text.clone()
-        } else {
-            "a panic without a message".to_string()
-        };
+        let message = common::panic_text(payload.as_ref()).to_string();
         JobPanicked { message }
     }
 }

@@ -41,7 +41,6 @@
 //! `async with asyncio.TaskGroup() as tg: tg.create_task(...)`, the siblings cancelled on
 //! the first failure, and an `ExceptionGroup` at the end. It has no `RunToCompletion`.
 
-use std::any::Any;
 use std::error::Error;
 use std::fmt;
 use std::future::Future;
@@ -313,25 +312,13 @@ where
     let failure = match outcome {
         Ok(Ok(())) => return,
         Ok(Err(error)) => Failure::Error(error),
-        Err(panic) => Failure::Panic(panic_message(panic.as_ref())),
+        Err(panic) => Failure::Panic(common::panic_text(panic.as_ref()).to_string()),
     };
     inner.lock().errors.push(ChildError::new(name, failure));
     if inner.policy == Policy::CancelSiblings {
         inner.token.cancel(); // every sibling, and their nurseries
     }
     // ANCHOR_END: supervise
-}
-
-/// The message of a panic: `panic!` gives a `&str` or a `String`; anything else is unnamed.
-/// A panic hook can use it too, on its `info.payload()`.
-pub fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(message) = payload.downcast_ref::<&str>() {
-        message.to_string()
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "a panic without a message".to_string()
-    }
 }
 
 #[cfg(test)]

@@ -32,7 +32,6 @@
 //! whose `JoinHandle` is dropped ([`detached`]) is a daemon thread; keeping the handle and
 //! joining it ([`joined`]), or spawning it in a scope ([`scoped`]), lets it finish.
 
-use std::any::Any;
 use std::collections::HashSet;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -169,21 +168,11 @@ pub fn sum_in_scope(how: How, n: u64, parts: usize, out: &Transcript) -> Summed 
     }
 }
 
-/// The text of a panic: `panic!("literal")` carries a `&str`, `panic!("{x}")` a `String`.
-pub fn panic_text(payload: &(dyn Any + Send)) -> &str {
-    match payload.downcast_ref::<&str>() {
-        Some(text) => text,
-        None => payload
-            .downcast_ref::<String>()
-            .map_or("a panic with no message", String::as_str),
-    }
-}
-
 /// The message a scope panicked with, or `None` if it returned.
 fn panic_of(caught: thread::Result<()>) -> Option<String> {
     caught
         .err()
-        .map(|payload| panic_text(&*payload).to_string())
+        .map(|payload| common::panic_text(&*payload).to_string())
 }
 
 /// Part 1 of a [`std::thread::scope`] panics; part 2 waits until it has, then finishes. The

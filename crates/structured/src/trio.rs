@@ -22,7 +22,7 @@ use std::time::Duration;
 use coroutines::asyncio::Transcript;
 use tokio::time::sleep;
 
-use crate::nursery::{BoxError, ChildError, Failure, MultiError, Policy, nursery, panic_message};
+use crate::nursery::{BoxError, ChildError, Failure, MultiError, Policy, nursery};
 
 // ---------------------------------------------------------------------------------------
 // The go statement.
@@ -246,7 +246,7 @@ pub fn kind(error: &ChildError) -> &'static str {
 pub fn silence_task4_panic() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if panic_message(info.payload()) != TASK4_PANIC {
+        if common::panic_text(info.payload()) != TASK4_PANIC {
             default(info);
         }
     }));

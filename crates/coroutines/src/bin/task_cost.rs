@@ -18,9 +18,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use common::compare::{Comparison, Run};
+use common::limits::thread_limit;
 use common::process;
 use common::report::Report;
-use common::limits::thread_limit;
 use coroutines::task_cost::{self, Job, Unit, expected_sum};
 
 /// Spawn and complete many threads, tokio tasks and tasks of our executor.

@@ -83,7 +83,7 @@ fn one_line_panics() {
     std::panic::set_hook(Box::new(|info| {
         let thread = std::thread::current();
         let name = thread.name().unwrap_or("<unnamed>");
-        let message = threads::panic_text(info.payload());
+        let message = common::panic_text(info.payload());
         let at = info.location().map_or(String::new(), |l| {
             let file = l.file().rsplit('/').next().unwrap_or_default();
             format!(" at {file}:{}", l.line())
