@@ -150,8 +150,7 @@ impl Log {
     }
 }
 
-// ANCHOR: cleanup
-/// Says "cleanup: <name>" when dropped, however its task ended: finished,
+/// Says "cleanup: `<name>`" when dropped, however its task ended: finished,
 /// failed, or cancelled at an `.await`. After a cancellation, only this runs.
 #[derive(Debug)]
 pub struct Cleanup {
@@ -161,9 +160,10 @@ pub struct Cleanup {
     log: Log,
 }
 
+// ANCHOR: cleanup
 impl Drop for Cleanup {
     fn drop(&mut self) {
-        // No `.await` here: `Drop` is synchronous, there is no async `Drop`.
+        // No `.await` in here: there is no async `Drop`.
         self.log.say(format!("cleanup: {}", self.name));
     }
 }
@@ -218,9 +218,9 @@ fn child_name(index: u32) -> String {
     char::from(b'A' + u8::try_from(index % 26).unwrap_or(0)).to_string()
 }
 
-// ANCHOR: worker
 /// A grandchild: `steps` steps, each said, then slept.
 pub async fn worker(name: String, tree: Tree, log: Log) -> Result<(), BoxError> {
+    // ANCHOR: worker
     let _cleanup = Cleanup::new(&name, &log);
     for k in 1..=tree.steps {
         log.say(format!("{name}: step {k}"));
@@ -229,8 +229,8 @@ pub async fn worker(name: String, tree: Tree, log: Log) -> Result<(), BoxError> 
     }
     log.say(format!("{name}: finished"));
     Ok(())
+    // ANCHOR_END: worker
 }
-// ANCHOR_END: worker
 
 /// A grandchild of [`Way::Cancel`]: it searches for `after`, then finds what the whole
 /// tree was looking for and cancels the scope (trio's `nursery.cancel_scope.cancel()`).
@@ -289,11 +289,11 @@ pub async fn parent(
 /// How the program ends the tree at its deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Way {
-    /// [`move_on_after`]: the deadline cancels the nursery's token.
+    /// move_on_after: the deadline cancels the nursery's token; the scope waits for the cleanups
     MoveOnAfter,
-    /// The last grandchild finds the answer at the deadline and calls `cancel()`.
+    /// the last grandchild finds the answer at the deadline and calls cancel()
     Cancel,
-    /// `tokio::time::timeout` around the nursery: its future is dropped (wrong).
+    /// tokio::time::timeout around the nursery: drops its future (the wrong way)
     Timeout,
 }
 

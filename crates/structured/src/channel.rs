@@ -33,7 +33,6 @@ use tokio::time::sleep;
 use crate::cancel::Log;
 use crate::nursery::{BoxError, MultiError, Policy, nursery};
 
-// ANCHOR: producer
 /// Sends "message 1" to "message `messages`", saying each before it sends it; returning
 /// drops `send_channel`, which closes the channel.
 pub async fn producer(
@@ -41,18 +40,18 @@ pub async fn producer(
     messages: u32,
     log: Log,
 ) -> Result<(), BoxError> {
+    // ANCHOR: producer
     for i in 1..=messages {
         let message = format!("message {i}");
         log.say(format!("Producer: {message}"));
         // Capacity 0: waits until the consumer takes it.
         send_channel.send_async(message).await?;
     }
+    // ANCHOR_END: producer
     log.say("Producer: done, returns: its sender is dropped");
     Ok(())
 }
-// ANCHOR_END: producer
 
-// ANCHOR: consumer
 /// Receives until the channel is closed and empty, saying each message, then sleeping
 /// `pause` (the Python slides' `trio.sleep(1)`).
 pub async fn consumer(
@@ -60,15 +59,16 @@ pub async fn consumer(
     pause: Duration,
     log: Log,
 ) -> Result<(), BoxError> {
+    // ANCHOR: consumer
     // `Err` once every sender is dropped: `async for` ends.
     while let Ok(value) = receive_channel.recv_async().await {
         log.say(format!("Consumer: received '{value}'"));
         sleep(pause).await;
     }
+    // ANCHOR_END: consumer
     log.say("Consumer: the channel is closed, the loop ends");
     Ok(())
 }
-// ANCHOR_END: consumer
 
 /// The Python slides' `main`: a nursery, a channel of `capacity` (0 in the slides), the
 /// producer and the consumer started in it. Returns when both have finished.
@@ -82,8 +82,9 @@ pub async fn memory_channel(
     // ANCHOR: main
     nursery(Policy::default(), |n| async move {
         let (send_channel, receive_channel) = flume::bounded(capacity);
-        n.start_soon("producer", producer(send_channel, messages, log.clone()));
-        n.start_soon("consumer", consumer(receive_channel, pause, log));
+        let (p, c) = (log.clone(), log);
+        n.start_soon("producer", producer(send_channel, messages, p));
+        n.start_soon("consumer", consumer(receive_channel, pause, c));
     })
     .await
     // ANCHOR_END: main
@@ -145,6 +146,7 @@ pub fn most_ahead(lines: &[String]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use futures::poll;
     use std::pin::pin;
     use std::task::Poll;
 
@@ -152,14 +154,16 @@ mod tests {
     /// until a receiver takes the value, and completes once one has.
     #[tokio::test(start_paused = true)]
     async fn a_send_on_capacity_0_waits_for_a_receiver() {
+        // ANCHOR: rendezvous
         let (tx, rx) = flume::bounded(0);
         let mut send = pin!(tx.send_async("message 1"));
-        assert!(futures::poll!(send.as_mut()).is_pending());
+        assert!(poll!(send.as_mut()).is_pending()); // nobody receives
         sleep(Duration::from_secs(3600)).await;
-        assert!(futures::poll!(send.as_mut()).is_pending());
-        assert!(rx.is_empty(), "nothing is buffered: there is no buffer");
-        assert_eq!(rx.try_recv(), Ok("message 1"));
-        assert!(matches!(futures::poll!(send.as_mut()), Poll::Ready(Ok(()))));
+        assert!(poll!(send.as_mut()).is_pending()); // an hour later
+        assert!(rx.is_empty()); // nothing waits in a buffer: there is none
+        assert_eq!(rx.try_recv(), Ok("message 1")); // taken from the sender
+        assert!(matches!(poll!(send.as_mut()), Poll::Ready(Ok(()))));
+        // ANCHOR_END: rendezvous
     }
 
     /// With capacity 1 the first send completes at once, into the buffer; the second waits.
@@ -168,12 +172,9 @@ mod tests {
         let (tx, rx) = flume::bounded(1);
         tx.send_async("message 1").await.unwrap();
         let mut second = pin!(tx.send_async("message 2"));
-        assert!(futures::poll!(second.as_mut()).is_pending());
+        assert!(poll!(second.as_mut()).is_pending());
         assert_eq!(rx.try_recv(), Ok("message 1"));
-        assert!(matches!(
-            futures::poll!(second.as_mut()),
-            Poll::Ready(Ok(()))
-        ));
+        assert!(matches!(poll!(second.as_mut()), Poll::Ready(Ok(()))));
     }
 
     /// tokio's bounded channel refuses capacity 0.

@@ -109,8 +109,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         let cleanups = count(before, "cleanup: ");
         let (steps_after, finished_after) = (count(after, ": step "), count(after, ": finished"));
         println!(
-            "main moved on at {:.2} s, after {cleanups} of {tasks} cleanups; after that, \
-             {steps_after} steps began and {finished_after} grandchildren finished.",
+            "main moved on at {:.2} s, after {cleanups} of {tasks} cleanups;\n\
+             after it: {steps_after} steps began, {finished_after} grandchildren finished",
             moved_at.as_secs_f64()
         );
         let none_after = steps_after + finished_after == 0;
@@ -121,6 +121,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             Way::Timeout if cleanups == 0 && !none_after => {
                 "a plain timeout drops only the nursery's future: its children run on"
             }
+            // A nursery that cancels its token when dropped: still no waiting.
+            Way::Timeout if cleanups == 0 => "a plain timeout returns before any cleanup has run",
             Way::Cancel if cleanups == tasks && none_after => {
                 "one cancel() from a grandchild does the same"
             }
