@@ -16,11 +16,11 @@
 //! does. The scope then waits for every one of those cleanups before it returns.
 //!
 //! **Why not `tokio::time::timeout(d, nursery(...))`?** A timeout drops the future it
-//! wraps. Dropping the nursery's future stops its body and its waiting, but its children
-//! are tokio tasks: nothing cancels them, nobody waits for them, and they run on, detached,
-//! after the caller has moved on ([`Way::Timeout`] shows it; the tests check it). Rust has
-//! no async `Drop` in which the nursery could wait for them. So the deadline must go
-//! through the nursery's own token, and the nursery's future must be awaited to the end.
+//! wraps. A dropped nursery cancels its children (they are tokio tasks, and would run on
+//! otherwise), but it cannot wait for them: Rust has no async `Drop`. So the caller moves
+//! on before a single cleanup has run, and the cleanups happen behind its back
+//! ([`Way::Timeout`] shows it; the tests check it). To return only after them, the deadline
+//! must go through the nursery's own token, and the nursery's future be awaited to its end.
 //!
 //! **Why not a watchdog child** that sleeps until the deadline, then calls
 //! [`Nursery::cancel`]? It works, but the nursery waits for all its children, the watchdog
@@ -293,7 +293,7 @@ pub enum Way {
     MoveOnAfter,
     /// the last grandchild finds the answer at the deadline and calls cancel()
     Cancel,
-    /// tokio::time::timeout around the nursery: drops its future (the wrong way)
+    /// tokio::time::timeout around the nursery: drops its future, returns before the cleanups
     Timeout,
 }
 
@@ -320,8 +320,8 @@ impl Way {
 }
 
 /// Runs `tree` in a nursery and ends it at `deadline` the way `way` says. With
-/// [`Way::Timeout`] the returned scope has dropped its nursery's future, and the children
-/// are still running.
+/// [`Way::Timeout`] the scope returns having dropped its nursery's future: its children are
+/// cancelled, but their cleanups have not run yet.
 pub async fn scope(
     way: Way,
     tree: Tree,
@@ -349,7 +349,7 @@ pub async fn scope(
             let scope = nursery(Policy::default(), body);
             match tokio::time::timeout(deadline, scope).await {
                 Ok(result) => result.map(|()| Ended::Finished),
-                // The nursery's future is dropped; its children are not.
+                // The nursery's future is dropped: it cancels, but cannot wait.
                 Err(_elapsed) => Ok(Ended::TimedOut),
             }
             // ANCHOR_END: timeout

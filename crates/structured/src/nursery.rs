@@ -22,7 +22,12 @@
 //! - cancellation reaches grandchildren: [`Nursery::open_nursery`] opens a nested nursery
 //!   whose token is a child token of its parent's;
 //! - a cancelled child is dropped at its next `.await`: the code after that point never
-//!   runs, its `Drop` cleanup does, and the scope waits for that cleanup too.
+//!   runs, its `Drop` cleanup does, and the scope waits for that cleanup too;
+//! - a nursery whose future is dropped before its end (a `tokio::time::timeout` around
+//!   it, a `select!` that took another branch) cancels its children. It cannot wait for
+//!   them, since Rust has no async `Drop`: their cleanup runs after the caller has moved
+//!   on. To wait for the cleanups, cancel through the nursery instead
+//!   (`crate::cancel::move_on_after`).
 //!
 //! **Beside the alternatives.** A [`tokio::task::JoinSet`] owns its tasks and aborts them
 //! when dropped, but nothing makes you drain it, a panic is a `JoinError` you must look at,
@@ -212,6 +217,10 @@ where
         inner: Arc::clone(&inner),
     };
 
+    // Dropped before its end (by a `timeout`, or a `select!` that took another branch),
+    // the nursery cannot wait for its children: Rust has no async `Drop`. It cancels them.
+    let cancel_on_drop = inner.token.clone().drop_guard();
+
     // The body runs in the caller's task, like trio's `async with` block, and a
     // cancellation drops it at its next `.await`, as it does a child.
     // ANCHOR: open
@@ -227,6 +236,7 @@ where
         let mut state = inner.lock();
         if tracker.is_empty() {
             state.closed = true; // closed to new arrivals
+            cancel_on_drop.disarm(); // ended well: nothing to cancel
             let errors = std::mem::take(&mut state.errors);
             return MultiError::unless_empty(errors);
         }
@@ -588,6 +598,51 @@ mod tests {
         assert!(result.is_ok());
         let late = kept.expect("the body ran");
         late.start_soon("late", async { Ok::<(), BoxError>(()) });
+    }
+
+    /// A nursery dropped mid-way (a timeout around it) cancels its children: the code after
+    /// their `.await` never runs, their `Drop` does; it runs after the caller moved on.
+    #[tokio::test(start_paused = true)]
+    async fn a_dropped_nursery_cancels_its_children() {
+        let log = Log::default();
+        let scope = nursery(Policy::default(), |n| {
+            let log = log.clone();
+            async move {
+                n.start_soon("child", task(log.clone(), "child", 5));
+                let outer = n.clone();
+                n.start_soon("parent", async move {
+                    let nested = outer.open_nursery(Policy::default(), |inner| async move {
+                        inner.start_soon("grandchild", task(log, "grandchild", 5));
+                    });
+                    nested.await.map_err(BoxError::from)
+                });
+            }
+        });
+        let timed_out = tokio::time::timeout(Duration::from_secs(1), scope).await;
+        assert!(timed_out.is_err());
+        assert!(
+            log.events().is_empty(),
+            "no cleanup yet: {:?}",
+            log.events()
+        );
+        sleep(Duration::from_secs(60)).await;
+        let mut events = log.events();
+        events.sort();
+        assert_eq!(events, ["child dropped", "grandchild dropped"]);
+    }
+
+    /// A nursery that ended well is not left cancelled.
+    #[tokio::test(start_paused = true)]
+    async fn a_finished_nursery_is_not_cancelled() {
+        let kept = Arc::new(Mutex::new(None));
+        let keep = kept.clone();
+        let result = nursery(Policy::default(), |n| async move {
+            *keep.lock().unwrap() = Some(n);
+        })
+        .await;
+        assert!(result.is_ok());
+        let n = kept.lock().unwrap().take().unwrap();
+        assert!(!n.is_cancelled());
     }
 
     /// A nested nursery's `MultiError`, returned by a child, is shown indented under it.

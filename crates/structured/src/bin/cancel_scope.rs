@@ -11,7 +11,8 @@
 //!
 //! What to look for: at the deadline every task's `cleanup:` line prints, grandchildren and
 //! all, before `main: moved on`; no `step` and no `finished` line after the deadline.
-//! With the plain timeout, `main` moves on at once, and the children it left run on.
+//! With the plain timeout, the subtree is cancelled too, but `main` moves on before any
+//! cleanup: they run behind its back.
 
 use std::error::Error;
 use std::process::ExitCode;
@@ -91,7 +92,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             let moved_at = log.elapsed();
             log.say("main: moved on");
             if way == Way::Timeout {
-                // Nothing waits for the children left behind; give them time to show it.
+                // Nothing waited for the cancelled children's cleanups: show when they run.
                 log.say("main: goes on with other work…");
                 let rest = (tree.duration() + tree.step).saturating_sub(log.elapsed());
                 tokio::time::sleep(rest).await;
@@ -118,11 +119,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             _ if count(before, ": finished") == grandchildren as usize => {
                 "the tree finished before the deadline"
             }
-            Way::Timeout if cleanups == 0 && !none_after => {
-                "a plain timeout drops only the nursery's future: its children run on"
+            Way::Timeout if cleanups == 0 && none_after => {
+                "a plain timeout cancels the subtree too, but returns before any cleanup has run"
             }
-            // A nursery that cancels its token when dropped: still no waiting.
-            Way::Timeout if cleanups == 0 => "a plain timeout returns before any cleanup has run",
             Way::Cancel if cleanups == tasks && none_after => {
                 "one cancel() from a grandchild does the same"
             }
