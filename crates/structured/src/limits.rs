@@ -200,6 +200,33 @@ impl fmt::Display for Refused {
 
 impl Error for Refused {}
 
+impl Refused {
+    /// What the transcript says: how far the run got, the error, and the limits it may
+    /// have met ([`machine_limits`]), in lines narrow enough for a slide.
+    pub fn lines(&self) -> Vec<String> {
+        let reached = self
+            .to_string()
+            .trim_end_matches(&self.error)
+            .trim()
+            .to_string();
+        let mut lines = vec![reached, format!("  {}", self.error)];
+        let mut line = "  limits:".to_string();
+        for limit in machine_limits() {
+            if line.len() + limit.len() > 72 {
+                lines.push(line + ",");
+                line = format!("{:10}{limit}", "");
+            } else {
+                line = format!(
+                    "{line}{} {limit}",
+                    if line.ends_with(':') { "" } else { "," }
+                );
+            }
+        }
+        lines.push(line);
+        lines
+    }
+}
+
 /// In the parent: measures `job` in a fresh child process. A refused spawn is the error
 /// [`Refused`]; a run that went wrong otherwise is the child's own error.
 pub fn measure(job: Job) -> Result<Measured, Box<dyn Error>> {
@@ -275,11 +302,12 @@ impl Tally {
     }
 }
 
-// ANCHOR: task
 /// One task: it says it has started, sleeps, and hands in its index. Its future holds
-/// the index, a pointer to the tally and tokio's `Sleep`, nothing else. (Not an
-/// `async fn`: one of those keeps its arguments twice, as arguments and as locals.)
-#[allow(clippy::manual_async_fn)] // on purpose: 136 bytes, where `async fn` takes 152
+/// the index, a pointer to the tally and tokio's `Sleep`, nothing else.
+// ANCHOR: task
+// Not an `async fn`, which keeps its arguments twice (as arguments and
+// as locals): 136 bytes here, 152 as an `async fn`.
+#[allow(clippy::manual_async_fn)]
 fn task(index: u64, tally: Arc<Tally>) -> impl Future<Output = ()> {
     async move {
         tally.start();
@@ -295,9 +323,9 @@ pub fn task_future_bytes() -> usize {
     std::mem::size_of_val(&task(0, Arc::default()))
 }
 
-// ANCHOR: tasks
 /// `job.count` tasks on the runtime that awaits this. A `TaskTracker` waits for them
 /// all without keeping a handle per task: it only counts them.
+// ANCHOR: tasks
 async fn tasks(job: Job, progress: &Progress) -> Measured {
     let tally = Arc::new(Tally::new(job.sleep()));
     let tracker = TaskTracker::new();
@@ -317,7 +345,6 @@ async fn tasks(job: Job, progress: &Progress) -> Measured {
 }
 // ANCHOR_END: tasks
 
-// ANCHOR: threads
 /// `job.count` threads in a scope, which joins every one of them. Each waits at a start
 /// line (a lock we hold while spawning) before its sleep, so all sleep at once. A refused
 /// spawn stops the spawning; the threads that did start sleep and are joined.
@@ -328,6 +355,7 @@ fn threads(job: Job, progress: &Progress) -> Measured {
     let (asleep, refused) = thread::scope(|scope| {
         let closed = start_line.write();
         let (mut spawned, mut refused) = (0, None);
+        // ANCHOR: thread
         for index in 0..job.count {
             let (tally, start_line) = (&tally, &start_line);
             let unit = thread::Builder::new().spawn_scoped(scope, move || {
@@ -343,6 +371,7 @@ fn threads(job: Job, progress: &Progress) -> Measured {
             spawned += 1;
             progress.spawned(spawned);
         }
+        // ANCHOR_END: thread
         while tally.started() < spawned {
             thread::yield_now();
         }
@@ -352,9 +381,7 @@ fn threads(job: Job, progress: &Progress) -> Measured {
     });
     meter.finish(&tally, asleep, None, refused)
 }
-// ANCHOR_END: threads
 
-// ANCHOR: processes
 /// `job.count` processes, each this program in the [`SLEEPER`] role. They share one end of
 /// a socket pair as stdin and stdout: each writes `ready`, then reads until its input
 /// ends, which it does for all of them at once when we shut down our side for writing
@@ -395,7 +422,6 @@ fn processes(job: Job, progress: &Progress) -> io::Result<Measured> {
     sleepers.reap()?;
     Ok(meter.finish(&tally, asleep, pss_kb, refused))
 }
-// ANCHOR_END: processes
 
 /// The sleeping children of a run. Dropped before they were reaped (an error on the way),
 /// it kills and reaps those still running: no child outlives its run.
@@ -454,10 +480,10 @@ impl<'a> Reports<'a> {
     }
 }
 
-// ANCHOR: sleeper
 /// A process unit, in the child: says `ready`, waits at the start line (until its input
 /// ends: the parent opened the line, or died), sleeps, and says `done <index>`. Should
 /// the parent die, the kernel ends this process too (`child_command` asks it to).
+// ANCHOR: sleeper
 pub fn sleeper() -> Result<(), Box<dyn Error>> {
     let mut args = std::env::args().rev(); // … <index> <sleep_ms>
     let sleep_ms: u64 = args.next().ok_or("no sleep")?.parse()?;
@@ -490,6 +516,22 @@ fn kernel_kb() -> Option<u64> {
     Some(status_field_kb(&meminfo, "KernelStack")? + status_field_kb(&meminfo, "PageTables")?)
 }
 
+/// [`kernel_kb`] once it has settled (or after 2 s): the kernel frees the stacks of
+/// threads that ended a little after they ended, so the kernel's memory may still be
+/// falling from an earlier run.
+fn settled_kernel_kb() -> Option<u64> {
+    let mut before = kernel_kb()?;
+    for _ in 0..20 {
+        thread::sleep(Duration::from_millis(100));
+        let now = kernel_kb()?;
+        if now.abs_diff(before) < 1024 {
+            return Some(now);
+        }
+        before = now;
+    }
+    Some(before)
+}
+
 /// The clock and the memory gauges of one run, started just before the first spawn.
 struct Meter {
     probe: MemoryProbe,
@@ -508,7 +550,7 @@ impl Meter {
     fn start() -> Meter {
         Meter {
             probe: MemoryProbe::start(),
-            kernel_kb: kernel_kb(),
+            kernel_kb: settled_kernel_kb(),
             began: Instant::now(),
         }
     }
@@ -588,7 +630,6 @@ impl Progress {
 /// is a whole program, with its own memory and a process id.
 pub const SAFE_PROCESSES: usize = 1_000;
 
-// ANCHOR: python
 /// The Python lecture's figures, per unit (CPython 3.11, a 2-core machine), printed
 /// beside ours: kind, memory, and what else was measured.
 pub const PYTHON: [(&str, &str, &str); 3] = [
@@ -600,7 +641,6 @@ pub const PYTHON: [(&str, &str, &str); 3] = [
     ),
     ("Python thread", "16 KB", "98 µs to start one"),
 ];
-// ANCHOR_END: python
 
 /// `count` units of `kind`, with what a thread reserves: `10 000 threads (2048 KiB
 /// stacks)`. Rust's default stack is 2 MiB, unless `RUST_MIN_STACK` (bytes) says otherwise.
@@ -679,10 +719,10 @@ pub fn conclusion(rows: &[Row]) -> String {
     }
 }
 
-/// The limits a refused spawn runs into, in one line: the kernel's limits on threads and
-/// processes ([`common::limits::thread_limit`]), `ulimit -v` where one is set, and the
-/// memory the machine has available.
-pub fn machine_limits() -> String {
+/// The limits a refused spawn runs into: the kernel's limits on threads and processes
+/// ([`common::limits::thread_limit`]), `ulimit -v` where one is set, and the memory the
+/// machine has available.
+pub fn machine_limits() -> Vec<String> {
     let mut limits = common::limits::thread_limit().limits;
     if let Some(bytes) = common::limits::soft_limit("Max address space") {
         limits.push(format!("ulimit -v {} kB", bytes >> 10));
@@ -690,7 +730,7 @@ pub fn machine_limits() -> String {
     if let Some(kb) = available_kb() {
         limits.push(format!("MemAvailable {} MB", kb >> 10));
     }
-    limits.join(", ")
+    limits
 }
 
 #[cfg(test)]
@@ -779,6 +819,16 @@ mod tests {
             "threads: refused after 29 417 of 100 000: Resource temporarily unavailable \
              (os error 11)"
         );
-        assert!(machine_limits().contains("kernel.pid_max"));
+        let lines = refused.lines();
+        assert_eq!(lines[0], "threads: refused after 29 417 of 100 000:");
+        assert_eq!(lines[1], "  Resource temporarily unavailable (os error 11)");
+        assert!(
+            lines[2].starts_with("  limits: kernel.pid_max "),
+            "{lines:?}"
+        );
+        assert!(
+            lines.iter().all(|line| line.chars().count() <= 76),
+            "{lines:?}"
+        );
     }
 }

@@ -115,19 +115,26 @@ fn a_refused_spawn_says_where_it_stopped_and_the_others_run() {
     command.args(["--sleep-ms", "100"]);
     let ran = testing::run_command(command, testing::LIMIT);
     ran.success();
-    let refusal = ran
-        .lines()
-        .into_iter()
-        .find(|l| l.contains("threads: refused after"));
-    let refusal = refusal.unwrap_or_else(|| panic!("no refusal in:\n{}", ran.stdout));
-    let reached = testing::numbers_after(refusal, "refused after");
+    let lines = ran.lines();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("threads: refused after"));
+    let at = at.unwrap_or_else(|| panic!("no refusal in:\n{}", ran.stdout));
+    let reached = testing::numbers_after(lines[at], "refused after");
     assert!(
         matches!(reached[..], [1..=3]),
-        "{refusal}: 4 GiB hold at most 3 stacks of 1 GiB beside the program"
+        "{}: 4 GiB hold at most 3 stacks of 1 GiB beside the program",
+        lines[at]
     );
-    assert!(refusal.contains(" of 2 000: Resource temporarily unavailable"));
-    assert!(refusal.contains("; limits: kernel.pid_max "), "{refusal}");
-    assert!(refusal.contains("ulimit -v 4194304 kB"), "{refusal}");
+    assert!(lines[at].ends_with(" of 2 000:"), "{}", lines[at]);
+    let error = lines[at + 1].trim();
+    assert_eq!(error, "Resource temporarily unavailable (os error 11)");
+    let limits = lines[at + 2..at + 4].join(" ");
+    assert!(
+        limits.trim().starts_with("limits: kernel.pid_max "),
+        "{limits}"
+    );
+    assert!(limits.contains("ulimit -v 4194304 kB"), "{limits}");
     assert!(ran.stdout.contains("1048576 KiB stacks"));
     let rows: Vec<&str> = ran
         .lines()

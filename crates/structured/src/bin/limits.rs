@@ -85,6 +85,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let mut report = Report::new("limits").json(args.json);
     if !args.json {
         println!("Every unit sleeps {sleep} s, all at once; each kind in a fresh process.");
+        println!("Duration: from the first spawn until every unit had started.");
         println!("Tasks run on tokio's current_thread runtime: one thread, as trio.\n");
     }
     let mut failed = 0;
@@ -96,11 +97,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             progress,
         };
         let title = format!(
-            "{}, each asleep for {sleep} s",
+            "{}, each asleep for {sleep} s:",
             limits::described(kind, count)
         );
         let ran = Comparison::new(&format!("{count} units"))
-            .title(format!("{title} (Duration: until all had started):"))
+            .title(title)
             .rounds(1)
             .expect(expected_sum(count))
             .workers_are("units")
@@ -108,16 +109,21 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             .run(&mut report);
         // A refused spawn is what this program is for: said, and the other kinds run.
         if let Err(error) = ran {
-            let line = match error.downcast_ref::<Refused>() {
-                Some(refused) => format!("{refused}; limits: {}", limits::machine_limits()),
-                None => format!("{}: failed: {error}", kind.name()),
-            };
-            failed += usize::from(!error.is::<Refused>());
-            match args.json {
-                true => eprintln!("{line}"),
-                false => println!("  {line}\n"),
+            let refused = error.downcast_ref::<Refused>();
+            let failure = || format!("{}: failed: {error}", kind.name());
+            let note = refused.map_or_else(failure, Refused::to_string);
+            let lines = refused.map_or_else(|| vec![note.clone()], Refused::lines);
+            failed += usize::from(refused.is_none());
+            for line in lines {
+                match args.json {
+                    true => eprintln!("{line}"),
+                    false => println!("  {line}"),
+                }
             }
-            report.note(line);
+            if !args.json {
+                println!();
+            }
+            report.note(note);
         }
     }
     report.baseline_variant(Kind::Thread.name());
