@@ -8,10 +8,10 @@
 //! mapped). Here every unit sleeps, all at once, then hands in its index; each kind is
 //! measured in a fresh child process, and the Python lecture's figures are printed beside.
 //!
-//! What to look for: KB/unit and µs/unit. A sleeping task costs a few hundred bytes and
-//! a fraction of a microsecond, a thread tens of times more, a process thousands. Past a
-//! limit (`--threads 100000`) the spawn is refused: the program says how far it got, why,
-//! and runs the other kinds.
+//! What to look for: KB/unit and µs/unit. A sleeping task costs under half a kilobyte and
+//! about a microsecond, a thread 20 times that memory, a process hundreds of times. Past
+//! a limit (as a user, `ulimit -u 500` and `--threads 2000`) a spawn is refused: the
+//! program says how far it got and why, and runs the other kinds.
 
 use std::error::Error;
 use std::io::IsTerminal;
