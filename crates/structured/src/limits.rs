@@ -106,8 +106,11 @@ impl Kind {
 /// One run to measure: `count` units of `kind`, each sleeping `sleep_ms`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
+    /// What to spawn.
     pub kind: Kind,
+    /// How many.
     pub count: usize,
+    /// How long each sleeps, in milliseconds.
     pub sleep_ms: u64,
     /// Draw a progress bar on stderr (the parent says so only for a terminal).
     pub progress: bool,
@@ -178,8 +181,11 @@ impl Measured {
 /// A spawn the machine refused, and how far the run had got.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused {
+    /// The kind whose spawn was refused.
     pub kind: Kind,
+    /// Units that had started before it.
     pub started: usize,
+    /// Units the run asked for.
     pub asked: usize,
     /// The operating system's error, e.g. `Resource temporarily unavailable (os error 11)`.
     pub error: String,
