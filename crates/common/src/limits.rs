@@ -61,16 +61,18 @@ pub fn thread_limit() -> ThreadLimit {
     ThreadLimit { max, limits: shown }
 }
 
-/// The soft limit on this user's processes and threads (`ulimit -u`), from
-/// `/proc/self/limits`; `None` if unlimited or unknown.
+/// The soft limit on this user's processes and threads (`ulimit -u`); `None` if unlimited
+/// or unknown.
 fn max_processes() -> Option<usize> {
+    soft_limit("Max processes")
+}
+
+/// The soft limit named `name` in `/proc/self/limits` (`"Max processes"` is `ulimit -u`,
+/// `"Max address space"` is `ulimit -v`, in bytes); `None` if unlimited or unknown.
+pub fn soft_limit(name: &str) -> Option<usize> {
     let limits = fs::read_to_string("/proc/self/limits").ok()?;
-    let line = limits.lines().find(|l| l.starts_with("Max processes"))?;
-    line["Max processes".len()..]
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
+    let line = limits.lines().find(|l| l.starts_with(name))?;
+    line[name.len()..].split_whitespace().next()?.parse().ok()
 }
 
 #[cfg(test)]
@@ -89,5 +91,13 @@ mod tests {
                 .iter()
                 .any(|l| l.starts_with("kernel.pid_max "))
         );
+    }
+
+    /// A soft limit is read by its name; an unknown name gives `None`.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn soft_limits_are_read_by_name() {
+        assert!(soft_limit("Max open files").is_some_and(|n| n > 0));
+        assert_eq!(soft_limit("No such limit"), None);
     }
 }

@@ -122,8 +122,10 @@ impl MemorySnapshot {
     }
 }
 
-/// Finds a line like `VmRSS:     13548 kB` and returns the number.
-fn status_field_kb(status: &str, name: &str) -> Option<u64> {
+/// Finds a line like `VmRSS:     13548 kB` and returns the number. The kernel writes
+/// `/proc/<pid>/status`, `/proc/<pid>/smaps_rollup` (`Pss:`) and `/proc/meminfo`
+/// (`MemAvailable:`) this way.
+pub fn status_field_kb(status: &str, name: &str) -> Option<u64> {
     status.lines().find_map(|line| {
         let value = line.strip_prefix(name)?.strip_prefix(':')?;
         value.trim().strip_suffix("kB")?.trim().parse().ok()

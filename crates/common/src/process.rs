@@ -35,6 +35,9 @@
 //! The pair is bootstrapped with an [`IpcOneShotServer`]: the parent opens it and passes its
 //! name to the child; the child connects, makes both channels, and sends the parent its ends.
 //!
+//! A measurement that must not inherit an earlier run's memory sends its job to a fresh
+//! child with [`run_in_fresh_child`]; the child answers with [`serve_jobs`].
+//!
 //! Three promises, each tested in `tests/process.rs`:
 //! - the child ends when its channel closes (the parent dropped its sender, or died);
 //! - on Linux the child dies with its parent (`PR_SET_PDEATHSIG`): no orphan workers;
@@ -496,6 +499,59 @@ where
         rx: req_rx,
         tx: resp_tx,
     })
+}
+
+/// In the parent: measures or computes `job` in a fresh child process started in `role`
+/// (this program, re-executed), and returns the child's answer. The child answers with
+/// [`serve_jobs`]. A fresh process per job is how a measurement stays honest: a process
+/// that has just freed 100 000 tasks would hand the next run pages that cost it nothing.
+///
+/// Fails with the child's own error message when the job failed there (before its exit
+/// status, which then only says 1), or with why the child is gone: a crash, or no answer
+/// within `limit` (the child is then killed).
+pub fn run_in_fresh_child<Job, Answer>(
+    role: &str,
+    job: Job,
+    limit: Duration,
+) -> Result<Answer, Box<dyn std::error::Error>>
+where
+    Job: Message,
+    Answer: Message,
+{
+    let mut child = Child::<Job, Result<Answer, String>>::spawn(role)?;
+    child.send(job)?;
+    let answer = child.recv_timeout(limit)?;
+    let joined = child.join();
+    // The child's own message first: a child that failed also exits with status 1.
+    let answer = answer?;
+    joined?;
+    Ok(answer)
+}
+
+/// In a child started by [`run_in_fresh_child`]: answers each job the parent sends with
+/// `work(job)`, until the parent closes the channel. A job that failed ends the process
+/// once its error is sent: whatever it left running (threads waiting at a barrier that
+/// will never open, say) ends with it.
+pub fn serve_jobs<Job, Answer>(
+    mut work: impl FnMut(Job) -> Result<Answer, String>,
+) -> Result<(), ProcessError>
+where
+    Job: Message,
+    Answer: Message,
+{
+    let parent = connect_to_parent::<Job, Result<Answer, String>>()?;
+    while let Ok(job) = parent.rx.recv() {
+        let answer = work(job);
+        let failed = answer.is_err();
+        parent
+            .tx
+            .send(answer)
+            .map_err(|e| ProcessError::Ipc(e.to_string()))?;
+        if failed {
+            std::process::exit(1);
+        }
+    }
+    Ok(())
 }
 
 /// One role this program can be started in as a child: a name, and what the child does.

@@ -31,7 +31,7 @@ fn main() -> ExitCode {
     if let Some(role) = process::child_role() {
         return child_main(&role);
     }
-    let scenarios: [(&str, testing::Scenario); 6] = [
+    let scenarios: [(&str, testing::Scenario); 7] = [
         (
             "a child is another process and answers typed messages",
             round_trip,
@@ -56,6 +56,10 @@ fn main() -> ExitCode {
             "a child dies within a second of its parent",
             dies_with_parent,
         ),
+        (
+            "a job runs in a fresh child, and its own error comes back first",
+            fresh_child_jobs,
+        ),
     ];
     testing::run_scenarios(&scenarios)
 }
@@ -64,6 +68,13 @@ fn main() -> ExitCode {
 fn child_main(role: &str) -> ExitCode {
     if role == "exit-early" {
         return ExitCode::from(3);
+    }
+    if role == "jobs" {
+        let doubled = process::serve_jobs(|n: u64| match n {
+            0 => Err("zero is not a job".to_string()),
+            n => Ok((2 * n, std::process::id())),
+        });
+        return common::exit_code("jobs", doubled);
     }
     let parent = process::connect_to_parent::<Request, Response>().expect("connect to parent");
     if role == "sleeper" {
@@ -185,4 +196,28 @@ fn dies_with_parent() -> Result<(), String> {
         std::thread::sleep(Duration::from_millis(10));
     }
     Ok(())
+}
+
+/// `run_in_fresh_child` answers each job in a process of its own, and a job that failed
+/// there comes back as the child's own message, not as its exit status.
+fn fresh_child_jobs() -> Result<(), String> {
+    let limit = Duration::from_secs(30);
+    let run = |n: u64| process::run_in_fresh_child::<u64, (u64, u32)>("jobs", n, limit);
+    let (first, second) = (
+        run(21).map_err(|e| e.to_string())?,
+        run(4).map_err(|e| e.to_string())?,
+    );
+    if first.0 != 42 || second.0 != 8 {
+        return Err(format!("answers {first:?} and {second:?}"));
+    }
+    if first.1 == second.1 || first.1 == std::process::id() {
+        return Err(format!(
+            "not fresh children: pids {} and {}",
+            first.1, second.1
+        ));
+    }
+    match run(0) {
+        Err(e) if e.to_string() == "zero is not a job" => Ok(()),
+        other => Err(format!("a failed job gave {other:?}")),
+    }
 }

@@ -20,7 +20,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::measure::MemoryProbe;
-use common::process::{self, Child, ProcessError};
+use common::process::{self, ProcessError};
 use serde::{Deserialize, Serialize};
 
 use crate::executor::{self, Executor};
@@ -93,35 +93,15 @@ pub fn expected_sum(count: usize) -> u64 {
     n * n.saturating_sub(1) / 2
 }
 
-/// In the parent: measures `job` in a fresh child process.
+/// In the parent: measures `job` in a fresh child process ([`process::run_in_fresh_child`]).
 pub fn measure(job: Job) -> Result<Measured, Box<dyn Error>> {
-    let mut child = Child::<Job, Result<Measured, String>>::spawn(ROLE)?;
-    child.send(job)?;
-    let measured = child.recv_timeout(RUN_LIMIT)?;
-    let joined = child.join();
-    // The child's own message first: a child that failed also exits with status 1.
-    let measured = measured?;
-    joined?;
-    Ok(measured)
+    process::run_in_fresh_child(ROLE, job, RUN_LIMIT)
 }
 
-/// In the child: measures each job the parent sends, until it closes the channel.
+/// In the child: measures each job the parent sends, until it closes the channel. Threads
+/// of a failed run wait at a barrier that will never open: ending the process ends them.
 pub fn serve() -> Result<(), ProcessError> {
-    let parent = process::connect_to_parent::<Job, Result<Measured, String>>()?;
-    while let Ok(job) = parent.rx.recv() {
-        let measured = measure_here(job);
-        let failed = measured.is_err();
-        parent
-            .tx
-            .send(measured)
-            .map_err(|e| ProcessError::Ipc(e.to_string()))?;
-        if failed {
-            // Threads that did start wait at a barrier that will never open: ending the
-            // process ends them.
-            std::process::exit(1);
-        }
-    }
-    Ok(())
+    process::serve_jobs(measure_here)
 }
 
 /// Measures `job` in this process.

@@ -1,0 +1,258 @@
+//! `limits`: every sleeping task, thread and process runs and finishes once, the table has
+//! every kind beside the Python lecture's figures, a refused spawn is reported with how far
+//! it got while the other kinds still run, and no process is left behind.
+//!
+//!     cargo test -p structured --test limits
+
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::testing::{self, children_of, count, is_alive};
+
+const BIN: &str = env!("CARGO_BIN_EXE_limits");
+
+/// Small runs: a debug build, and a test machine that runs other tests at once.
+const SMALL: [&str; 8] = [
+    "--tasks",
+    "300",
+    "--threads",
+    "40",
+    "--processes",
+    "4",
+    "--sleep-ms",
+    "200",
+];
+
+/// Every kind runs every unit: the harness checked each row's sum of indices (`ok`),
+/// each row has as many units as asked, and its figures.
+#[test]
+fn every_unit_of_every_kind_runs_and_finishes() {
+    let mut args = SMALL.to_vec();
+    args.push("--json");
+    let rows = testing::json_rows(BIN, &args);
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    for (variant, units) in [("tokio tasks", 300), ("threads", 40), ("processes", 4)] {
+        let row = rows.iter().find(|row| row["variant"] == variant).unwrap();
+        assert_eq!(row["program"], "limits");
+        assert_eq!(row["ok"], true, "{row}");
+        assert_eq!(count(row, "workers"), units, "{row}");
+        assert_eq!(row["workload"], format!("{units} units"));
+        for field in ["seconds", "speedup", "us_per_unit", "rss_mb", "kb_per_unit"] {
+            assert!(row[field].is_number(), "{field} in {row}");
+        }
+        // A unit sleeps before it finishes: the run lasts at least one sleep.
+        assert!(row["total_s"].as_f64().unwrap() >= 0.2, "{row}");
+        assert!(row["kb_per_unit"].as_f64().unwrap() > 0.0, "{row}");
+    }
+}
+
+/// The table has a row per kind, the Python lecture's figures under it, and ends with the
+/// conclusion, per unit, next to a task.
+#[test]
+fn the_table_has_every_kind_and_the_python_figures() {
+    let ran = testing::run(BIN, &SMALL);
+    ran.success();
+    let lines = ran.lines();
+    for variant in ["tokio tasks", "threads", "processes"] {
+        let in_table = |line: &&&str| line.starts_with('|') && line.contains(variant);
+        let row = lines.iter().find(in_table);
+        assert!(
+            row.is_some_and(|row| row.contains('✓')),
+            "{variant}:\n{}",
+            ran.stdout
+        );
+    }
+    assert!(
+        ran.stdout
+            .contains("40 threads (2048 KiB stacks), each asleep for 0.2 s")
+    );
+    for python in [
+        "asyncio task",
+        "1.55 KB",
+        "trio task",
+        "3.8 KB",
+        "87 MB",
+        "16 KB",
+    ] {
+        assert!(ran.stdout.contains(python), "{python}:\n{}", ran.stdout);
+    }
+    let last = lines.last().unwrap();
+    assert!(last.starts_with("Shown: per unit, next to a sleeping task, a thread "));
+    assert!(last.contains("; a process "), "{last}");
+}
+
+/// Bad flags are refused by clap with exit status 2, before anything is spawned.
+#[test]
+fn bad_flags_exit_2() {
+    for args in [
+        ["--tasks", "0"],
+        ["--tasks", "10000001"],
+        ["--threads", "0"],
+        ["--threads", "100001"],
+        ["--processes", "10001"],
+        ["--sleep-ms", "0"],
+        ["--kinds", "fibers"],
+    ] {
+        let ran = testing::run(BIN, &args);
+        assert_eq!(ran.code(), Some(2), "{args:?}: {}", ran.stderr);
+        assert!(ran.stdout.is_empty());
+    }
+}
+
+/// A thread spawn the machine refuses, for real: under `ulimit -v` of 4 GiB (the kernel
+/// enforces it for root too) with stacks of 1 GiB (`RUST_MIN_STACK`), at most three
+/// threads fit beside the program. The run says how far it got and why, names the
+/// limits, and measures the tasks and the processes all the same.
+#[test]
+fn a_refused_spawn_says_where_it_stopped_and_the_others_run() {
+    let mut command = Command::new("bash");
+    // One malloc arena: a new thread then reserves its stack and nothing else.
+    command.env("RUST_MIN_STACK", (1u64 << 30).to_string());
+    command.env("MALLOC_ARENA_MAX", "1");
+    command.args(["-c", r#"ulimit -v 4194304 && exec "$0" "$@""#, BIN]);
+    command.args(["--tasks", "50", "--threads", "2000", "--processes", "3"]);
+    command.args(["--sleep-ms", "100"]);
+    let ran = testing::run_command(command, testing::LIMIT);
+    ran.success();
+    let lines = ran.lines();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("threads: refused after"));
+    let at = at.unwrap_or_else(|| panic!("no refusal in:\n{}", ran.stdout));
+    let reached = testing::numbers_after(lines[at], "refused after");
+    assert!(
+        matches!(reached[..], [1..=3]),
+        "{}: 4 GiB hold at most 3 stacks of 1 GiB beside the program",
+        lines[at]
+    );
+    assert!(lines[at].ends_with(" of 2 000:"), "{}", lines[at]);
+    let error = lines[at + 1].trim();
+    assert_eq!(error, "Resource temporarily unavailable (os error 11)");
+    let limits = lines[at + 2..at + 4].join(" ");
+    assert!(
+        limits.trim().starts_with("limits: kernel.pid_max "),
+        "{limits}"
+    );
+    assert!(limits.contains("ulimit -v 4194304 kB"), "{limits}");
+    assert!(ran.stdout.contains("1048576 KiB stacks"));
+    let rows: Vec<&str> = ran
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("| "))
+        .collect();
+    assert_eq!(rows.len(), 3, "a header, tasks, processes:\n{}", ran.stdout);
+    assert!(rows[1].contains("tokio tasks") && rows[1].contains('✓'));
+    assert!(rows[2].contains("processes") && rows[2].contains('✓'));
+}
+
+/// Every process of the program and its children, the program first.
+fn family(pid: u32) -> Vec<u32> {
+    let mut family = vec![pid];
+    let mut at = 0;
+    while at < family.len() {
+        family.extend(children_of(family[at]));
+        at += 1;
+    }
+    family
+}
+
+/// Starts the program with `args`, waits until it and its children number `size`, and
+/// returns it and their pids.
+fn start_family(args: &[&str], size: usize) -> (std::process::Child, Vec<u32>) {
+    let mut program = Command::new(BIN)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let pids = family(program.id());
+        if pids.len() >= size {
+            return (program, pids);
+        }
+        if started.elapsed() > testing::LIMIT || program.try_wait().unwrap().is_some() {
+            let _ = program.kill();
+            panic!("only {} of {size} processes ever ran", pids.len());
+        }
+        // Polling for the processes to exist; no timing is asserted.
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits until none of `pids` runs any more, and fails if one still does after a while.
+fn assert_all_gone(pids: &[u32]) {
+    let started = Instant::now();
+    while pids.iter().any(|&pid| is_alive(pid)) {
+        let left: Vec<_> = pids.iter().filter(|&&pid| is_alive(pid)).collect();
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "left behind: {left:?}"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A normal run reaps its sleepers: the program, its measuring child and ten sleeping
+/// processes, all gone when it ends.
+#[test]
+fn a_run_leaves_no_process_behind() {
+    let args = [
+        "--kinds",
+        "processes",
+        "--processes",
+        "10",
+        "--sleep-ms",
+        "1500",
+    ];
+    let (mut program, pids) = start_family(&args, 12);
+    assert!(program.wait().unwrap().success());
+    assert_all_gone(&pids);
+}
+
+/// A program killed while its processes sleep (for a minute) leaves none of them behind:
+/// its measuring child dies with it, and the sleepers with that.
+#[test]
+fn a_killed_run_leaves_no_process_behind() {
+    let args = [
+        "--kinds",
+        "processes",
+        "--processes",
+        "10",
+        "--sleep-ms",
+        "60000",
+    ];
+    let (mut program, pids) = start_family(&args, 12);
+    testing::kill(program.id()).unwrap();
+    program.wait().unwrap();
+    assert_all_gone(&pids);
+}
+
+/// With `--json`, stdout is JSON rows only, the refused kind has none, and the refusal is
+/// said on stderr.
+#[test]
+fn json_rows_and_a_refusal_on_stderr() {
+    let mut command = Command::new("bash");
+    command.env("RUST_MIN_STACK", (1u64 << 30).to_string());
+    command.env("MALLOC_ARENA_MAX", "1");
+    command.args(["-c", r#"ulimit -v 4194304 && exec "$0" "$@""#, BIN]);
+    command.args([
+        "--kinds",
+        "tasks,threads",
+        "--tasks",
+        "20",
+        "--threads",
+        "100",
+    ]);
+    command.args(["--sleep-ms", "50", "--json"]);
+    let ran = testing::run_command(command, testing::LIMIT);
+    let rows = ran.json_rows();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["variant"], "tokio tasks");
+    assert!(
+        ran.stderr.contains("threads: refused after "),
+        "{}",
+        ran.stderr
+    );
+}
