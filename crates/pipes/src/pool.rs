@@ -101,6 +101,7 @@ use std::process::ExitStatus;
 use std::time::Duration;
 
 use common::measure::now_ns;
+use common::panic_text;
 use common::process::{self, Child, Message, ProcessError};
 use ipc_channel::ipc::{IpcMessage, IpcReceiverSet, IpcSelectionResult};
 use ipc_channel::{IpcError, TrySelectError};
@@ -569,7 +570,7 @@ where
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| work(job)));
         let ended_ns = now_ns();
         let done = Done {
-            outcome: outcome.map_err(|payload| common::panic_text(&*payload).to_string()),
+            outcome: outcome.map_err(|panic| panic_text(&*panic).into()),
             started_ns,
             ended_ns,
         };

@@ -349,7 +349,7 @@ pub async fn scope(
             let scope = nursery(Policy::default(), body);
             match tokio::time::timeout(deadline, scope).await {
                 Ok(result) => result.map(|()| Ended::Finished),
-                // The nursery's future is dropped: it cancels, but cannot wait.
+                // The dropped nursery cancels, but cannot wait.
                 Err(_elapsed) => Ok(Ended::TimedOut),
             }
             // ANCHOR_END: timeout

@@ -54,6 +54,7 @@ use std::pin::pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Poll;
 
+use common::panic_text;
 use futures::FutureExt;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -322,7 +323,7 @@ where
     let failure = match outcome {
         Ok(Ok(())) => return,
         Ok(Err(error)) => Failure::Error(error),
-        Err(panic) => Failure::Panic(common::panic_text(panic.as_ref()).to_string()),
+        Err(panic) => Failure::Panic(panic_text(panic.as_ref()).into()),
     };
     inner.lock().errors.push(ChildError::new(name, failure));
     if inner.policy == Policy::CancelSiblings {
