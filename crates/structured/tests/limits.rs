@@ -24,6 +24,17 @@ const SMALL: [&str; 8] = [
     "200",
 ];
 
+/// The program under `ulimit -v` of 4 GiB (the kernel enforces it for root too), each
+/// thread's stack 1 GiB (`RUST_MIN_STACK`): at most three threads fit beside the program.
+fn under_4_gib() -> Command {
+    let mut command = Command::new("bash");
+    // One malloc arena: a new thread then reserves its stack and nothing else.
+    command.env("RUST_MIN_STACK", (1u64 << 30).to_string());
+    command.env("MALLOC_ARENA_MAX", "1");
+    command.args(["-c", r#"ulimit -v 4194304 && exec "$0" "$@""#, BIN]);
+    command
+}
+
 /// Every kind runs every unit: the harness checked each row's sum of indices (`ok`),
 /// each row has as many units as asked, and its figures.
 #[test]
@@ -106,11 +117,7 @@ fn bad_flags_exit_2() {
 /// limits, and measures the tasks and the processes all the same.
 #[test]
 fn a_refused_spawn_says_where_it_stopped_and_the_others_run() {
-    let mut command = Command::new("bash");
-    // One malloc arena: a new thread then reserves its stack and nothing else.
-    command.env("RUST_MIN_STACK", (1u64 << 30).to_string());
-    command.env("MALLOC_ARENA_MAX", "1");
-    command.args(["-c", r#"ulimit -v 4194304 && exec "$0" "$@""#, BIN]);
+    let mut command = under_4_gib();
     command.args(["--tasks", "50", "--threads", "2000", "--processes", "3"]);
     command.args(["--sleep-ms", "100"]);
     let ran = testing::run_command(command, testing::LIMIT);
@@ -233,10 +240,7 @@ fn a_killed_run_leaves_no_process_behind() {
 /// said on stderr.
 #[test]
 fn json_rows_and_a_refusal_on_stderr() {
-    let mut command = Command::new("bash");
-    command.env("RUST_MIN_STACK", (1u64 << 30).to_string());
-    command.env("MALLOC_ARENA_MAX", "1");
-    command.args(["-c", r#"ulimit -v 4194304 && exec "$0" "$@""#, BIN]);
+    let mut command = under_4_gib();
     command.args([
         "--kinds",
         "tasks,threads",
