@@ -54,6 +54,20 @@ pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
     }
 }
 
+/// Keeps the panic hook quiet about the panics a lesson expects and reports itself (those
+/// whose message starts with one of `expected`): no `thread 'main' panicked at …` and
+/// `note: run with RUST_BACKTRACE=1` before the program's own report. Any other panic is
+/// printed as before.
+pub fn silence_expected_panics(expected: &'static [&'static str]) {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = panic_text(info.payload());
+        if !expected.iter().any(|start| message.starts_with(start)) {
+            default(info);
+        }
+    }));
+}
+
 /// The workers a pool uses when none is asked for: the CPUs this process may use
 /// ([`std::thread::available_parallelism`]), 1 if that cannot be known.
 pub fn default_workers() -> usize {

@@ -107,19 +107,6 @@ pub fn panic_message(error: JoinError) -> String {
     common::panic_text(&*payload).to_string()
 }
 
-/// Keeps the default panic hook from printing the traps' panics (with its `note: run with
-/// RUST_BACKTRACE=1`) before tokio catches them: the program reports them itself. Any other
-/// panic is printed as before.
-pub fn silence_expected_panics() {
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let message = common::panic_text(info.payload());
-        if !EXPECTED_PANICS.iter().any(|m| message.starts_with(m)) {
-            default(info);
-        }
-    }));
-}
-
 /// The work every fix of the first trap does: the spinners' `slow()`, 42 after a sleep.
 async fn answer() -> u64 {
     spinner_async::slow(Duration::from_millis(10)).await

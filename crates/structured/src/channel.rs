@@ -15,7 +15,8 @@
 //! message. So "Producer: message *i*+1" prints after the consumer received message *i*,
 //! but not necessarily after it *printed* it: both are free to run after the hand-over.
 //! On tokio's one thread the consumer, which is running, prints first, every time; trio
-//! shuffles its run queue and prints either one first; threads race. What holds everywhere:
+//! reverses each batch of woken tasks at random, half the time, so either one may print
+//! first; threads race. What holds everywhere:
 //! "Producer: message *i*+2" never prints before "Consumer: received 'message *i*'".
 //! With capacity *c* each number grows by *c*: the producer runs *c* messages ahead.
 //!

@@ -3,7 +3,8 @@
 //! The Python slides end the coroutines story with trio: a task can only be started inside
 //! a *nursery*, the `async with` block cannot finish before every task it started has
 //! finished, one failing task cancels its siblings, and every error comes back together
-//! in a `MultiError` (Python 3.11 calls it an `ExceptionGroup`). This crate builds the same
+//! in a `MultiError` (trio 0.24 replaced it with Python 3.11's `ExceptionGroup`, and its
+//! nurseries raise one since 0.25). This crate builds the same
 //! rules on tokio, then looks at threads and at how many of each a machine holds:
 //!
 //! - [`mod@nursery`]: [`Nursery`] and [`nursery()`](nursery::nursery), the scope with trio's

@@ -220,16 +220,15 @@ where
 
     // Dropped before its end (by a `timeout`, or a `select!` that took another branch),
     // the nursery cannot wait for its children: Rust has no async `Drop`. It cancels them.
-    let cancel_on_drop = inner.token.clone().drop_guard();
-
     // The body runs in the caller's task, like trio's `async with` block, and a
-    // cancellation drops it at its next `.await`, as it does a child.
+    // cancellation drops it at its next `.await`, as it does a child. Then we wait; a child
+    // may start a sibling meanwhile, so the last check is made under the lock.
     // ANCHOR: open
+    let cancel_on_drop = inner.token.clone().drop_guard(); // dropped: cancel
     tokio::select! {
         () = body(nursery) => {}
         () = inner.token.cancelled() => {}
     }
-    // Wait. A child may start a sibling meanwhile: check under the lock.
     let tracker = &inner.trackers[0];
     tracker.close();
     loop {

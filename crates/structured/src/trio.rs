@@ -239,15 +239,3 @@ pub fn kind(error: &ChildError) -> &'static str {
         Failure::Panic(_) => "panic",
     }
 }
-
-/// Keeps the default panic hook from printing [`task4`]'s panic (its `thread 'main'
-/// panicked at …` and `note: run with RUST_BACKTRACE=1`): the nursery catches it, and
-/// the program prints it with the other failures. Any other panic is printed as before.
-pub fn silence_task4_panic() {
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if common::panic_text(info.payload()) != TASK4_PANIC {
-            default(info);
-        }
-    }));
-}

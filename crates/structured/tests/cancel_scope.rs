@@ -1,6 +1,7 @@
 //! `cancel_scope`: a deadline or a `cancel()` ends every task of the subtree, grandchildren
 //! included, at the instant it fires; no line after a cancelled `.await` ever prints; every
-//! `Drop` cleanup runs before the scope returns; a plain `timeout` does none of that.
+//! `Drop` cleanup runs before the scope returns; a plain `timeout` cancels the subtree
+//! too, but returns before a single cleanup has run.
 //!
 //!     cargo test -p structured --test cancel_scope
 

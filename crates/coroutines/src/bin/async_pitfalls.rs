@@ -46,7 +46,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
-    pitfalls::silence_expected_panics();
+    common::silence_expected_panics(&pitfalls::EXPECTED_PANICS);
     let server = CatServer::start(Config::delayed(Duration::from_millis(args.delay_ms)))?;
     let url = server.url("/pages/1");
     // asyncio runs one thread; so does this runtime, and every trap below.
