@@ -224,7 +224,7 @@ where
     // cancellation drops it at its next `.await`, as it does a child. Then we wait; a child
     // may start a sibling meanwhile, so the last check is made under the lock.
     // ANCHOR: open
-    let cancel_on_drop = inner.token.clone().drop_guard(); // dropped: cancel
+    let cancel_on_drop = inner.token.clone().drop_guard(); // drop: cancel
     tokio::select! {
         () = body(nursery) => {}
         () = inner.token.cancelled() => {}
