@@ -1,11 +1,11 @@
-// Does not compile (E0597): `chunk` borrows the local `numbers`.
-// `structured::threads` runs this as a compile_fail doc test.
 use std::thread;
 
-let numbers: Vec<u64> = (1..=1000).collect();
-let mut handles = Vec::new();
-for chunk in numbers.chunks(250) {
-    handles.push(thread::spawn(move || chunk.iter().sum::<u64>()));
+fn main() {
+    let numbers: Vec<u64> = (1..=1000).collect();
+    let mut handles = Vec::new();
+    for chunk in numbers.chunks(250) {
+        handles.push(thread::spawn(move || chunk.iter().sum::<u64>()));
+    }
+    let sums = handles.into_iter().map(|h| h.join().unwrap());
+    println!("{}", sums.sum::<u64>());
 }
-let sums = handles.into_iter().map(|h| h.join().unwrap());
-println!("{}", sums.sum::<u64>());

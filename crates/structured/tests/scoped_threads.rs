@@ -14,7 +14,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_scoped_threads");
 /// 1..=N, the sum of the squares written into the borrowed buffer, the shared count.
 #[test]
 fn the_results_read_after_each_scope_are_right() {
-    let ran = testing::run(BIN, &["--numbers", "10000", "--threads", "3"]);
+    let ran = testing::run(BIN, &["--numbers", "10000", "--parts", "3"]);
     let (sum, squares) = (expected_sum(10_000), expected_sum_of_squares(10_000));
     let after = format!("after the scope: sum {sum}, squares {squares}, seen 10000 (checked)");
     assert_eq!(
@@ -29,7 +29,7 @@ fn the_results_read_after_each_scope_are_right() {
 /// its chunk's: the three chunks of 1..=9 sum to 6, 15 and 24.
 #[test]
 fn scope_ended_comes_after_every_part() {
-    let ran = testing::run(BIN, &["--numbers", "9", "--threads", "3"]);
+    let ran = testing::run(BIN, &["--numbers", "9", "--parts", "3"]);
     let lines = ran.success().lines();
     let ends: Vec<usize> = (0..lines.len())
         .filter(|&i| lines[i] == "scope ended: every part has finished")
@@ -49,7 +49,7 @@ fn scope_ended_comes_after_every_part() {
 /// threads than the pool has.
 #[test]
 fn std_starts_a_thread_per_part_rayon_uses_its_pool() {
-    let ran = testing::run(BIN, &["--threads", "6"]);
+    let ran = testing::run(BIN, &["--parts", "6"]);
     let out = &ran.success().stdout;
     assert_eq!(out.matches("on a thread of its own").count(), 6, "{out}");
     assert_eq!(out.matches("of rayon's pool").count(), 6, "{out}");
@@ -89,15 +89,15 @@ fn a_panic_comes_out_of_the_scope_after_the_siblings_finish() {
     }
 }
 
-/// Numbers or threads out of range, or not numbers: clap refuses them, exit 2.
+/// Numbers or parts out of range, or not numbers: clap refuses them, exit 2.
 #[test]
 fn bad_flags_exit_2() {
     for args in [
         &["--numbers", "0"][..],
         &["--numbers", "2000000"],
-        &["--threads", "0"],
-        &["--threads", "65"],
-        &["--threads", "four"],
+        &["--parts", "0"],
+        &["--parts", "65"],
+        &["--parts", "four"],
     ] {
         let ran = testing::run(BIN, args);
         assert_eq!(ran.code(), Some(2), "{args:?}: {}", ran.stderr);

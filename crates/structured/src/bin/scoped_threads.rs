@@ -1,7 +1,7 @@
 //! threads that borrow from the parent's stack: std::thread::scope and rayon::scope join them all before the borrow ends
 //!
 //!     cargo run -p structured --bin scoped_threads
-//!     cargo run -p structured --bin scoped_threads -- --numbers 1000000 --threads 8
+//!     cargo run -p structured --bin scoped_threads -- --numbers 1000000 --parts 8
 //!
 //! The nursery's rule for threads. Each part of `1..=N` is summed by a thread of its own
 //! in `std::thread::scope`, then by a job in `rayon::scope`; every part borrows the
@@ -29,10 +29,10 @@ struct Args {
           value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     numbers: u64,
 
-    /// Split them into this many parts: threads for std, jobs for rayon
+    /// Split them into this many parts: a thread each for std, a job each for rayon
     #[arg(long, value_name = "N", default_value_t = 4,
           value_parser = clap::value_parser!(u64).range(1..=64))]
-    threads: u64,
+    parts: u64,
 }
 
 fn main() -> ExitCode {
@@ -41,7 +41,7 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let out = Transcript::printing();
-    let (n, parts) = (args.numbers, usize::try_from(args.threads)?);
+    let (n, parts) = (args.numbers, usize::try_from(args.parts)?);
     for how in How::ALL {
         let name = how.name();
         out.say(format!(
