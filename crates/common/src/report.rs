@@ -39,7 +39,9 @@
 //!
 //! **Speedup** is `baseline seconds / row seconds`, where the baseline is a row of the same
 //! workload: the first whose variant is `"serial"`, else the workload's first row, unless
-//! [`Report::baseline_variant`] names another variant.
+//! [`Report::baseline_variant`] names another variant. A report whose rows are not the
+//! same work done several ways (different counts of units, say) has no speedup to give:
+//! [`Report::without_speedup`] leaves the column out of the table and the JSON lines.
 
 use comfy_table::presets::ASCII_MARKDOWN;
 use comfy_table::{CellAlignment, Table};
@@ -92,6 +94,8 @@ pub struct Report {
     notes: Vec<String>,
     /// The most rounds a comparison of this report took (see [`Report::rounds`]).
     rounds: usize,
+    /// Whether the table and the JSON lines have a speedup (see [`Report::without_speedup`]).
+    speedup: bool,
 }
 
 /// The error of a report some of whose rows computed a wrong answer.
@@ -116,7 +120,17 @@ impl Report {
             json: false,
             notes: Vec::new(),
             rounds: 1,
+            speedup: true,
         }
+    }
+
+    /// Leaves the speedup out of the table and the JSON lines (rows keep `NaN`): for a
+    /// report whose rows are not one work done several ways, so that no row's seconds
+    /// divide another's.
+    pub fn without_speedup(mut self) -> Report {
+        self.speedup = false;
+        self.fill_speedups();
+        self
     }
 
     /// With `json` (the program's `--json`), [`Report::finish`] prints JSON lines only and
@@ -235,6 +249,10 @@ impl Report {
     pub fn to_markdown(&self) -> String {
         let extra_keys = self.extra_keys();
         let mut header = vec!["workload", "variant", "workers", "seconds", "speedup", "ok"];
+        if !self.speedup {
+            header.retain(|&column| column != "speedup");
+        }
+        let fixed = header.len();
         header.extend(extra_keys.iter().map(String::as_str));
 
         let mut table = Table::new();
@@ -245,9 +263,11 @@ impl Report {
                 row.variant.clone(),
                 row.workers.to_string(),
                 fmt_number(row.seconds),
-                fmt_speedup(row.speedup),
-                if row.ok { "✓" } else { "✗" }.to_string(),
             ];
+            if self.speedup {
+                cells.push(fmt_speedup(row.speedup));
+            }
+            cells.push(if row.ok { "✓" } else { "✗" }.to_string());
             cells.extend(
                 extra_keys
                     .iter()
@@ -256,7 +276,7 @@ impl Report {
             table.add_row(cells);
         }
         // Numbers read best right-aligned: workers, seconds, speedup, and the extras.
-        for index in (2..5).chain(6..6 + extra_keys.len()) {
+        for index in (2..fixed - 1).chain(fixed..fixed + extra_keys.len()) {
             if let Some(column) = table.column_mut(index) {
                 column.set_cell_alignment(CellAlignment::Right);
             }
@@ -270,8 +290,16 @@ impl Report {
             .iter()
             .map(|row| {
                 // A Row has string keys and plain values only: serialising cannot fail.
-                let line = serde_json::to_string(row).expect("a Row serialises to JSON");
-                line + "\n"
+                let line = match self.speedup {
+                    true => serde_json::to_string(row),
+                    false => serde_json::to_value(row).map(|mut fields| {
+                        fields
+                            .as_object_mut()
+                            .map(|fields| fields.remove("speedup"));
+                        fields.to_string()
+                    }),
+                };
+                line.expect("a Row serialises to JSON") + "\n"
             })
             .collect()
     }
@@ -287,9 +315,13 @@ impl Report {
         keys
     }
 
-    /// Sets every row's speedup against its workload's baseline row.
+    /// Sets every row's speedup against its workload's baseline row (`NaN` without one).
     fn fill_speedups(&mut self) {
         for index in 0..self.rows.len() {
+            if !self.speedup {
+                self.rows[index].speedup = f64::NAN;
+                continue;
+            }
             let baseline_seconds = self.baseline_of(&self.rows[index].workload).seconds;
             let row = &mut self.rows[index];
             row.speedup = baseline_seconds / row.seconds;
@@ -380,6 +412,40 @@ mod tests {
         report.baseline_variant("rayon");
         let speedups: Vec<f64> = report.rows().iter().map(|row| row.speedup).collect();
         assert_eq!(speedups, [0.5, 1.0, 2.0]);
+    }
+
+    #[test]
+    fn without_speedup_the_column_and_the_field_are_left_out() {
+        let mut report = Report::new("limits").without_speedup();
+        report.add("10000 units", "tasks", 10_000, 0.01, true);
+        report
+            .add("1000 units", "processes", 1_000, 1.0, true)
+            .extra("kb_per_unit", 180.0);
+        assert!(report.rows().iter().all(|row| row.speedup.is_nan()));
+        let markdown = report.to_markdown();
+        assert!(
+            !markdown.contains("speedup") && !markdown.contains('×'),
+            "{markdown}"
+        );
+        let header = markdown.lines().next().unwrap();
+        assert!(
+            header.contains("| seconds | ok | kb_per_unit |"),
+            "{markdown}"
+        );
+        assert!(
+            markdown.lines().nth(3).unwrap().contains("1.00 | ✓ "),
+            "{markdown}"
+        );
+        let json = report.to_json_lines();
+        let rows: Vec<Value> = json
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert!(
+            rows.iter().all(|row| row.get("speedup").is_none()),
+            "{json}"
+        );
+        assert_eq!(rows[1]["kb_per_unit"], 180.0);
     }
 
     #[test]

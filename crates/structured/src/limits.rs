@@ -17,8 +17,10 @@
 //! has just freed 10 000 threads would give the next kind pages that cost it nothing:
 //!
 //! - tasks and threads: the growth of the measuring process's peak resident size
-//!   ([`MemoryProbe`]). A thread's figure is the stack pages it touched, its guard page
-//!   and its bookkeeping; the kernel's own 16 KiB stack per thread is not in it.
+//!   ([`MemoryProbe`]). A thread's figure is the stack pages it touched and the C
+//!   library's record of it (its thread-local storage among them). Its guard page is not
+//!   in it: that page is `PROT_NONE`, address space that is never resident. Nor is the
+//!   kernel's own 16 KiB stack per thread.
 //! - processes: the sum of the children's *proportional* set size, `Pss` in
 //!   `/proc/<pid>/smaps_rollup`: a page shared by k processes (the program's code, the C
 //!   library) counts 1/k for each, so the sum is what the children take together, their
@@ -636,16 +638,13 @@ impl Progress {
 /// is a whole program, with its own memory and a process id.
 pub const SAFE_PROCESSES: usize = 1_000;
 
-/// The Python lecture's figures, per unit (CPython 3.11, a 2-core machine), printed
-/// beside ours: kind, memory, and what else was measured.
-pub const PYTHON: [(&str, &str, &str); 3] = [
-    ("asyncio task", "1.55 KB", ""),
-    (
-        "trio task",
-        "3.8 KB",
-        "10 000 asleep in one nursery: 87 MB mapped (pmap)",
-    ),
-    ("Python thread", "16 KB", "98 µs to start one"),
+/// What the Python slides measured of their 10 000 sleeping trio tasks, printed as
+/// they said it: `pmap`'s total, address space mapped (most of it never touched), not
+/// resident memory. Python's figures per unit come from `scripts/python/limits.py`.
+pub const PYTHON_SLIDES: [&str; 3] = [
+    "The Python slides: 10 000 trio tasks asleep in one nursery, 87 MB mapped (pmap's",
+    "total: address space, most of it never touched; not resident memory).",
+    "Python's side: python3 scripts/python/limits.py",
 ];
 
 /// `count` units of `kind`, with what a thread reserves: `10 000 threads (2048 KiB
@@ -690,9 +689,10 @@ pub fn warnings(runs: &[(Kind, usize)]) -> Vec<String> {
 }
 
 /// What the table's columns mean, printed under it.
-pub const NOTES: [&str; 6] = [
+pub const NOTES: [&str; 7] = [
     "seconds: until every unit had started (us_per_unit: per unit); total_s: until the",
-    "last had finished and was joined or reaped. speedup: threads' seconds over the row's.",
+    "last had finished and was joined or reaped. No speedup column: the kinds run",
+    "different counts, so only per-unit figures compare (the last line).",
     "rss_mb: what the units added: tasks and threads, the peak RSS growth of the process",
     "that ran them; processes, the sum of the children's Pss (shared code split among",
     "them). kernel_mb: what the kernel added (its stacks, page tables): /proc/meminfo's,",
