@@ -109,6 +109,18 @@ pub fn run(bin: &str, args: &[&str]) -> Ran {
     run_command(command, LIMIT)
 }
 
+/// Runs `bin` with each of `bad`, and checks that every one is refused as clap refuses
+/// bad input: exit status 2, an `error:` on stderr naming the problem, nothing on stdout
+/// (no work started). One line per program's test of its flags.
+pub fn assert_refused(bin: &str, bad: &[&[&str]]) {
+    for args in bad {
+        let ran = run(bin, args);
+        assert_eq!(ran.code(), Some(2), "{args:?}: {}", ran.stderr);
+        assert!(ran.stderr.contains("error:"), "{args:?}: {}", ran.stderr);
+        assert!(ran.stdout.is_empty(), "{args:?}: {}", ran.stdout);
+    }
+}
+
 /// Runs `command` (arguments, environment and stdin as the test set them; stdout and
 /// stderr are captured here) and returns what it did, killing it and failing the test if
 /// it is still running after `limit`.

@@ -110,19 +110,18 @@ fn the_table_has_every_kind_and_points_to_the_python_side() {
 /// Bad flags are refused by clap with exit status 2, before anything is spawned.
 #[test]
 fn bad_flags_exit_2() {
-    for args in [
-        ["--tasks", "0"],
-        ["--tasks", "10000001"],
-        ["--threads", "0"],
-        ["--threads", "100001"],
-        ["--processes", "10001"],
-        ["--sleep-ms", "0"],
-        ["--kinds", "fibers"],
-    ] {
-        let ran = testing::run(BIN, &args);
-        assert_eq!(ran.code(), Some(2), "{args:?}: {}", ran.stderr);
-        assert!(ran.stdout.is_empty());
-    }
+    testing::assert_refused(
+        BIN,
+        &[
+            &["--tasks", "0"],
+            &["--tasks", "10000001"],
+            &["--threads", "0"],
+            &["--threads", "100001"],
+            &["--processes", "10001"],
+            &["--sleep-ms", "0"],
+            &["--kinds", "fibers"],
+        ],
+    );
 }
 
 /// A thread spawn the machine refuses, for real: under `ulimit -v` of 4 GiB (the kernel
