@@ -7,6 +7,7 @@
 //!
 //! No async, no network: those live in the section crates.
 
+pub mod affinity;
 pub mod compare;
 pub mod hashes;
 pub mod limits;

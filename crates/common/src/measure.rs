@@ -78,14 +78,25 @@ fn timeval_to_duration(tv: libc::timeval) -> Duration {
 /// the machine reads the same monotonic clock, so a span a child process measures with
 /// `now_ns()` can be drawn on the parent's [`Timeline`](crate::timeline::Timeline).
 pub fn now_ns() -> u64 {
+    clock_ns(libc::CLOCK_MONOTONIC)
+}
+
+/// CPU time the calling *thread* has used so far (`CLOCK_THREAD_CPUTIME_ID`), in
+/// nanoseconds: it counts only while this thread is on a CPU, whatever the others do.
+pub fn thread_cpu_ns() -> u64 {
+    clock_ns(libc::CLOCK_THREAD_CPUTIME_ID)
+}
+
+/// Reads `clock` in nanoseconds.
+fn clock_ns(clock: libc::clockid_t) -> u64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
-    // Safety: `ts` is a valid, writable timespec; CLOCK_MONOTONIC exists on every Unix.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_MONOTONIC) failed");
-    // Monotonic time counts up from boot: both fields are non-negative.
+    // Safety: `ts` is a valid, writable timespec; both clocks used here exist on Linux.
+    let rc = unsafe { libc::clock_gettime(clock, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime({clock}) failed");
+    // Both clocks count up from zero: the fields are non-negative.
     let secs = u64::try_from(ts.tv_sec).unwrap_or(0);
     let nanos = u64::try_from(ts.tv_nsec).unwrap_or(0);
     secs * 1_000_000_000 + nanos

@@ -39,13 +39,13 @@
 
 use std::fmt;
 use std::io;
-use std::mem;
 use std::sync::Barrier;
 use std::thread;
 use std::time::{Duration, Instant};
 
+pub use common::affinity::{allowed_cpus, cpus_available, pin_current_thread};
 use common::hashes::{DIGEST_LEN, chain_start, hash_me};
-use common::measure::now_ns;
+use common::measure::{now_ns, thread_cpu_ns};
 use common::timeline::Timeline;
 
 /// How many jobs run at once: the lesson's "two things".
@@ -137,67 +137,6 @@ impl std::error::Error for CoresError {
             CoresError::Pin(e) => Some(e),
         }
     }
-}
-
-/// The CPUs the calling thread may run on, in increasing order (its affinity mask, from
-/// `sched_getaffinity`).
-pub fn allowed_cpus() -> io::Result<Vec<usize>> {
-    // Safety: a `cpu_set_t` is a plain bit array; all zeroes is the empty set.
-    let mut set: libc::cpu_set_t = unsafe { mem::zeroed() };
-    // Safety: `set` is a writable `cpu_set_t` and we pass its exact size; pid 0 means the
-    // calling thread.
-    let rc = unsafe { libc::sched_getaffinity(0, mem::size_of::<libc::cpu_set_t>(), &mut set) };
-    if rc != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // Safety: every index is below CPU_SETSIZE, the number of bits in the set.
-    let cpus = (0..libc::CPU_SETSIZE as usize).filter(|&cpu| unsafe { libc::CPU_ISSET(cpu, &set) });
-    Ok(cpus.collect())
-}
-
-/// How many CPUs the calling thread may run on (1 if the kernel will not say).
-///
-/// Called from a pinned thread, this is 1: ask from the thread whose CPUs you mean.
-pub fn cpus_available() -> usize {
-    allowed_cpus().map_or(1, |cpus| cpus.len().max(1))
-}
-
-/// Lets the calling thread run on `cpu` only, from now until it ends.
-///
-/// An error, not a panic, when the kernel refuses: `cpu` is not one this process may use,
-/// or not a CPU number at all.
-// ANCHOR: pin
-pub fn pin_current_thread(cpu: usize) -> io::Result<()> {
-    if cpu >= libc::CPU_SETSIZE as usize {
-        return Err(io::Error::other(format!("no CPU number {cpu}")));
-    }
-    // Safety: a zeroed `cpu_set_t` is the empty set; `cpu` is below
-    // CPU_SETSIZE, so CPU_SET writes inside it.
-    let mut only: libc::cpu_set_t = unsafe { mem::zeroed() };
-    unsafe { libc::CPU_SET(cpu, &mut only) };
-    // Safety: `only` is a valid `cpu_set_t` of the size we pass; pid 0
-    // is the calling thread.
-    let size = mem::size_of::<libc::cpu_set_t>();
-    match unsafe { libc::sched_setaffinity(0, size, &only) } {
-        0 => Ok(()),
-        _ => Err(io::Error::last_os_error()),
-    }
-}
-// ANCHOR_END: pin
-
-/// CPU time the calling thread has used so far, in nanoseconds (`CLOCK_THREAD_CPUTIME_ID`):
-/// it counts only while the thread is on a CPU.
-fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // Safety: `ts` is a valid, writable timespec; every Linux thread has this clock.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
-    let secs = u64::try_from(ts.tv_sec).unwrap_or(0);
-    let nanos = u64::try_from(ts.tv_nsec).unwrap_or(0);
-    secs * 1_000_000_000 + nanos
 }
 
 /// The CPU the calling thread is running on right now (`sched_getcpu`).
@@ -378,7 +317,6 @@ pub fn expected_answers(rounds: u64) -> Vec<Digest> {
 
 /// Job `job`: its hash chain of `rounds` rounds, worked in slices of [`SLICE_ROUNDS`],
 /// with a [`Tick`] before the first slice and after each one.
-// ANCHOR: job
 fn hash_in_slices(job: usize, rounds: u64) -> (Digest, Vec<Tick>) {
     let mut ticks = vec![Tick::now()];
     let mut digest = hash_me(&chain_start(job as u64), 1);
@@ -393,7 +331,6 @@ fn hash_in_slices(job: usize, rounds: u64) -> (Digest, Vec<Tick>) {
     }
     (digest, ticks)
 }
-// ANCHOR_END: job
 
 /// Job `job` on the calling thread, pinned to `cpu`: it starts once every job is placed.
 fn worker(job: usize, cpu: usize, rounds: u64, start_line: &Barrier) -> io::Result<JobResult> {
@@ -425,7 +362,6 @@ fn worker(job: usize, cpu: usize, rounds: u64, start_line: &Barrier) -> io::Resu
 pub fn run(placement: Placement, rounds: u64) -> Result<Outcome, CoresError> {
     assert!(rounds >= 1, "a job needs at least one round");
     let timeline = Timeline::new(); // its time zero: now
-    // ANCHOR: run
     let cpus = placement.cpus()?; // [a, a] on one core, [a, b] on two
     let start_line = Barrier::new(JOBS);
     let started = Instant::now();
@@ -442,7 +378,6 @@ pub fn run(placement: Placement, rounds: u64) -> Result<Outcome, CoresError> {
             .collect::<io::Result<Vec<_>>>()
     });
     let wall = started.elapsed();
-    // ANCHOR_END: run
     let jobs = jobs.map_err(CoresError::Pin)?;
     for job in &jobs {
         for turn in &job.turns {

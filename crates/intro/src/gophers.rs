@@ -607,7 +607,6 @@ async fn unload(yard: &Yard, gopher: &str, cart: &mut Vec<Book>, sink: &Sink) {
     }
 }
 
-// ANCHOR: round_trip
 /// A gopher doing whole round trips with `cart`, which other gophers
 /// may share: whoever holds the cart's lock works, the rest wait.
 async fn round_trips(
@@ -628,7 +627,6 @@ async fn round_trips(
         yard.work(&me, Step::Return, costs.back).await;
     } // the cart is let go here, and the next gopher in line takes it
 }
-// ANCHOR_END: round_trip
 
 /// Four gophers, one action each, passing [`PIPELINE_CARTS`] carts along channels:
 /// empty carts to the loader, full ones to the mover, moved ones to the unloader,
@@ -646,7 +644,6 @@ async fn pipeline(yard: &Yard, suffix: &str, pile: Arc<Pile>, fire: Arc<Mutex<Ve
     let name = |role: &str| format!("{role}{suffix}");
     let (loader, mover) = (name("loader"), name("mover"));
     let (unloader, returner) = (name("unloader"), name("returner"));
-    // ANCHOR: pipeline
     // Each stage takes a cart from its channel, does its one action,
     // and passes the cart on. When the loader finds the pile empty it
     // goes home, dropping `to_mover`; each stage in turn sees its
@@ -665,7 +662,6 @@ async fn pipeline(yard: &Yard, suffix: &str, pile: Arc<Pile>, fire: Arc<Mutex<Ve
             to_unloader.send(cart).await.expect("the unloader waits");
         }
     };
-    // ANCHOR_END: pipeline
     let unload_stage = async move {
         while let Some(mut cart) = arrived.recv().await {
             unload(yard, &unloader, &mut cart, &sink).await;

@@ -284,7 +284,6 @@ impl Clock for VirtualClock {
     }
 }
 
-// ANCHOR: station
 /// One service station: take a job, serve it for one unit, pass it on; when
 /// the input is closed and empty, close the output and go.
 pub fn station<C>(clock: &C, input: Receiver<Job>, output: Sender<Job>)
@@ -300,7 +299,6 @@ where
     clock.close(output); // the next station (or the exit) sees we are done
     clock.leave();
 }
-// ANCHOR_END: station
 
 /// What one run measured. Times are in units of service (exact in virtual time).
 #[derive(Clone, Debug)]
@@ -342,7 +340,6 @@ fn in_units(time: Duration, unit: Duration) -> f64 {
     time.as_nanos() as f64 / unit.as_nanos() as f64
 }
 
-// ANCHOR: throughput
 /// Jobs per unit once the system is full: the system is full from the unit
 /// in which the first job comes out, so count every job over the units from
 /// that one to the last exit. A pipeline of `s` stations: first out at `s`,
@@ -355,7 +352,6 @@ pub fn throughput(finished: &[f64]) -> f64 {
     }
     finished.len() as f64 / (last - first + 1.0)
 }
-// ANCHOR_END: throughput
 
 /// Runs `jobs` jobs through `stations` stations arranged as `design`, in real time,
 /// each service taking `unit`: what the program measures.
@@ -374,7 +370,6 @@ pub fn run_on<C: Clock>(clock: &C, design: Design, jobs: usize, stations: usize)
     let (door, first) = unbounded();
     let (exit, exits) = unbounded();
     let done = thread::scope(|scope| {
-        // ANCHOR: designs
         let spawn = |input: Receiver<Job>, output: Sender<Job>| {
             clock.enter();
             scope.spawn(move || station(clock, input, output));
@@ -398,7 +393,6 @@ pub fn run_on<C: Clock>(clock: &C, design: Design, jobs: usize, stations: usize)
                 drop((first, exit));
             }
         }
-        // ANCHOR_END: designs
         for id in 0..jobs {
             clock.pass(&door, Job { id, started: None });
         }

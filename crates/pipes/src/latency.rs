@@ -40,12 +40,11 @@
 //! ```
 
 use std::io::{self, BufRead, BufReader, Write};
-use std::marker::PhantomData;
-use std::mem;
 use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant};
 
+pub use common::affinity::PinnedToOneCpu;
 use common::process::{self, Child, ProcessError};
 use crossbeam::channel;
 
@@ -250,68 +249,6 @@ pub fn measure(transport: Transport, round_trips: u64) -> Result<Measurement, St
         Transport::IpcChannel => over_ipc_channel(round_trips).map_err(|e| e.to_string()),
         Transport::OsPipe => over_os_pipe(round_trips).map_err(|e| e.to_string()),
         Transport::Crossbeam => over_crossbeam(round_trips).map_err(|e| e.to_string()),
-    }
-}
-
-/// While alive, the calling thread may run on one CPU only; dropping it restores the CPUs
-/// it had. Threads and processes started meanwhile inherit the restriction: a new thread
-/// copies its creator's CPU mask, and a child process keeps it across `fork` and `exec`.
-pub struct PinnedToOneCpu {
-    original: libc::cpu_set_t,
-    cpu: usize,
-    /// The pinning belongs to the thread that made it, and dropping the guard on another
-    /// thread would restore the wrong thread's mask: a raw pointer makes the guard `!Send`.
-    _this_thread: PhantomData<*const ()>,
-}
-
-impl PinnedToOneCpu {
-    /// Pins the calling thread to the first CPU it is allowed to use.
-    pub fn first_allowed() -> io::Result<PinnedToOneCpu> {
-        // Safety: a `cpu_set_t` is a plain bit array; all zeroes is the empty set.
-        let mut original: libc::cpu_set_t = unsafe { mem::zeroed() };
-        // Safety: `original` is a writable `cpu_set_t` and we pass its exact size; pid 0
-        // means the calling thread.
-        let rc =
-            unsafe { libc::sched_getaffinity(0, mem::size_of::<libc::cpu_set_t>(), &mut original) };
-        if rc != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // Safety: every index is below CPU_SETSIZE, the number of bits in the set.
-        let cpu = (0..libc::CPU_SETSIZE as usize)
-            .find(|&cpu| unsafe { libc::CPU_ISSET(cpu, &original) })
-            .ok_or_else(|| io::Error::other("this thread may run on no CPU at all"))?;
-        // Safety: as above, a zeroed set is empty, and `cpu` is below CPU_SETSIZE.
-        let mut only_one: libc::cpu_set_t = unsafe { mem::zeroed() };
-        unsafe { libc::CPU_SET(cpu, &mut only_one) };
-        set_affinity(&only_one)?;
-        Ok(PinnedToOneCpu {
-            original,
-            cpu,
-            _this_thread: PhantomData,
-        })
-    }
-
-    /// The CPU we are pinned to.
-    pub fn cpu(&self) -> usize {
-        self.cpu
-    }
-}
-
-impl Drop for PinnedToOneCpu {
-    fn drop(&mut self) {
-        // Restoring a mask the kernel gave us cannot fail; if it did, we would stay
-        // pinned, which is slower but not wrong.
-        let _ = set_affinity(&self.original);
-    }
-}
-
-fn set_affinity(set: &libc::cpu_set_t) -> io::Result<()> {
-    // Safety: `set` is a valid `cpu_set_t` of the size we pass; pid 0 is the calling thread.
-    let rc = unsafe { libc::sched_setaffinity(0, mem::size_of::<libc::cpu_set_t>(), set) };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
     }
 }
 
