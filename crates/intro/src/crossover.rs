@@ -91,15 +91,12 @@ pub struct Row {
 }
 
 /// The serial sum: the loop every other way must beat.
-// ANCHOR: serial
 pub fn serial_sum(numbers: &[u64]) -> u64 {
     numbers.iter().sum()
 }
-// ANCHOR_END: serial
 
 /// The sum by `workers` scoped threads, one chunk each (at least one thread, and never
 /// more threads than numbers).
-// ANCHOR: threads
 pub fn threads_sum(numbers: &[u64], workers: usize) -> u64 {
     let chunk = numbers.len().div_ceil(workers.max(1)).max(1);
     thread::scope(|s| {
@@ -110,14 +107,11 @@ pub fn threads_sum(numbers: &[u64], workers: usize) -> u64 {
         parts.into_iter().map(|p| p.join().unwrap()).sum()
     })
 }
-// ANCHOR_END: threads
 
 /// The sum by rayon: it splits the slice and its pool's threads sum the pieces.
-// ANCHOR: rayon
 pub fn rayon_sum(numbers: &[u64]) -> u64 {
     numbers.par_iter().sum()
 }
-// ANCHOR_END: rayon
 
 /// `0 + 1 + … + (n − 1)`, by the formula: the answer every way must give.
 pub fn expected_sum(n: usize) -> u64 {
@@ -224,7 +218,6 @@ pub fn speedups(rows: &[Row], way: Way) -> Vec<(usize, f64)> {
 /// larger size measured*, so one lucky win among the small sizes does not count. `None`
 /// when it is not faster at the largest size (parallel never wins), or there is nothing
 /// to compare.
-// ANCHOR: crossover
 pub fn crossover(rows: &[Row], way: Way) -> Option<usize> {
     let mut sizes: Vec<(usize, bool)> = rows
         .iter()
@@ -242,7 +235,6 @@ pub fn crossover(rows: &[Row], way: Way) -> Option<usize> {
     }
     from
 }
-// ANCHOR_END: crossover
 
 #[cfg(test)]
 mod tests {

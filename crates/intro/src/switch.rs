@@ -51,12 +51,11 @@
 
 use std::fmt::Write as _;
 use std::io::{self, BufRead, BufReader, Write};
-use std::marker::PhantomData;
-use std::mem;
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::affinity::PinnedToOneCpu;
 use crossbeam::channel;
 
 /// The hidden role of the child process that echoes lines: register it in `main` with
@@ -134,7 +133,6 @@ pub struct Measured {
 
 impl Measured {
     /// The figures of `round_trips` round trips that took `elapsed`.
-    // ANCHOR: per_switch
     pub fn new(
         kind: Kind,
         placement: Placement,
@@ -145,7 +143,6 @@ impl Measured {
         // A round trip is two switches: ping to pong, pong to ping.
         let switches = 2 * round_trips.max(1);
         let ns_per_switch = elapsed.as_nanos() as f64 / switches as f64;
-        // ANCHOR_END: per_switch
         Measured {
             kind,
             placement,
@@ -217,7 +214,6 @@ fn gone<E>(_: E) -> io::Error {
 
 /// Two OS threads: `ping` is this thread, `pong` a scoped thread that echoes.
 fn between_threads(round_trips: u64) -> io::Result<(Duration, u64)> {
-    // ANCHOR: threads
     let (ping_tx, ping_rx) = channel::bounded::<u64>(1);
     let (pong_tx, pong_rx) = channel::bounded::<u64>(1);
     thread::scope(|s| {
@@ -237,14 +233,12 @@ fn between_threads(round_trips: u64) -> io::Result<(Duration, u64)> {
         drop(ping_tx); // pong's loop ends; the scope joins it
         measured
     })
-    // ANCHOR_END: threads
 }
 
 /// Two tokio tasks on one `current_thread` runtime: ping and pong, each spawned.
 fn between_tasks(round_trips: u64) -> io::Result<(Duration, u64)> {
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     runtime.block_on(async move {
-        // ANCHOR: tasks
         let (ping_tx, mut ping_rx) = tokio::sync::mpsc::channel::<u64>(1);
         let (pong_tx, mut pong_rx) = tokio::sync::mpsc::channel::<u64>(1);
         // Pong: send every number straight back.
@@ -261,7 +255,6 @@ fn between_tasks(round_trips: u64) -> io::Result<(Duration, u64)> {
                 ping_tx.send(n).await.map_err(gone)?;
                 pong_rx.recv().await.ok_or_else(|| gone(()))
             };
-            // ANCHOR_END: tasks
             for n in 0..WARM_UP {
                 round_trip(n).await?;
             }
@@ -332,63 +325,6 @@ fn echo(from: impl BufRead, mut to: impl Write) -> io::Result<()> {
         to.flush()?;
     }
     Ok(())
-}
-
-/// While alive, the calling thread may run on one CPU only; dropping it restores the
-/// CPUs it had. Threads and processes started meanwhile inherit the one CPU.
-///
-/// Kept private on purpose: `pipes::latency::PinnedToOneCpu` and `intro::cores` pin too,
-/// and the three are to become one.
-struct PinnedToOneCpu {
-    original: libc::cpu_set_t,
-    /// The mask belongs to the thread that set it: dropping the guard on another thread
-    /// would restore the wrong thread's mask, so the guard is `!Send`.
-    _this_thread: PhantomData<*const ()>,
-}
-
-impl PinnedToOneCpu {
-    /// Pins the calling thread to the first CPU it is allowed to use.
-    fn first_allowed() -> io::Result<PinnedToOneCpu> {
-        // Safety: a `cpu_set_t` is a plain bit array; all zeroes is the empty set.
-        let mut original: libc::cpu_set_t = unsafe { mem::zeroed() };
-        let size = mem::size_of::<libc::cpu_set_t>();
-        // Safety: `original` is a writable `cpu_set_t` of exactly `size` bytes; pid 0
-        // is the calling thread.
-        if unsafe { libc::sched_getaffinity(0, size, &mut original) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // Safety: every index tested is below CPU_SETSIZE, the bits in the set.
-        let cpu = (0..libc::CPU_SETSIZE as usize)
-            .find(|&cpu| unsafe { libc::CPU_ISSET(cpu, &original) })
-            .ok_or_else(|| io::Error::other("this thread may run on no CPU"))?;
-        // Safety: a zeroed set is empty, and `cpu` is below CPU_SETSIZE.
-        let mut one: libc::cpu_set_t = unsafe { mem::zeroed() };
-        unsafe { libc::CPU_SET(cpu, &mut one) };
-        set_affinity(&one)?;
-        Ok(PinnedToOneCpu {
-            original,
-            _this_thread: PhantomData,
-        })
-    }
-}
-
-impl Drop for PinnedToOneCpu {
-    fn drop(&mut self) {
-        // Restoring a mask the kernel gave us does not fail; if it did, we would stay
-        // pinned: slower, not wrong.
-        let _ = set_affinity(&self.original);
-    }
-}
-
-/// Sets the calling thread's CPU mask.
-fn set_affinity(set: &libc::cpu_set_t) -> io::Result<()> {
-    let size = mem::size_of::<libc::cpu_set_t>();
-    // Safety: `set` is a valid `cpu_set_t` of `size` bytes; pid 0 is the calling thread.
-    if unsafe { libc::sched_setaffinity(0, size, set) } == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
 }
 
 #[cfg(test)]
