@@ -9,12 +9,13 @@
 //!
 //! - [`Kind::Threads`]: two OS threads, a crossbeam channel of capacity 1 each way. Every
 //!   hand-off goes through the kernel: the waiting thread sleeps, the kernel wakes it.
+//!   This is lecture 1's [`pipes::latency`] round trip (`Transport::Crossbeam`), reused.
 //! - [`Kind::Tasks`]: two tokio tasks on one `current_thread` runtime (the asyncio
 //!   loop), a `tokio::sync::mpsc` channel of capacity 1 each way. A hand-off is the
 //!   runtime polling the other task: no kernel, no saved registers, a function call.
-//! - [`Kind::Processes`]: this program and a child (itself, re-executed by
-//!   [`common::process::child_command`]), one line of text through the child's stdin and
-//!   one back through its stdout: two address spaces, a kernel switch and a pipe each way.
+//! - [`Kind::Processes`]: this program and a child (itself, re-executed), one line of
+//!   text through the child's stdin and one back through its stdout: two address spaces,
+//!   a kernel switch and a pipe each way. Lecture 1's `Transport::OsPipe`, reused.
 //!
 //! **A round trip is two switches**: ping hands over to pong, pong hands back. So
 //! [`Measured::ns_per_switch`] is the elapsed time over `2 × round_trips`.
@@ -30,16 +31,17 @@
 //! Every reply must equal the number just sent: [`Measured::answered`] counts the replies
 //! that did, so a lost, doubled or reordered message shows as `answered < round_trips`.
 //!
-//! The process kind needs its child role in the program's `main`, before anything else:
+//! The process kind needs lecture 1's echo role in the program's `main`, before anything
+//! else:
 //!
 //! ```no_run
 //! use common::process;
 //! use intro::switch::{self, Kind, Placement};
+//! use pipes::latency;
 //!
 //! fn main() -> std::process::ExitCode {
-//!     if let Some(exit) =
-//!         process::run_child([process::role(switch::ECHO_ROLE, switch::serve_echo)])
-//!     {
+//!     let echo = process::role(latency::PIPE_ECHO, latency::serve_pipe_echo);
+//!     if let Some(exit) = process::run_child([echo]) {
 //!         return exit;
 //!     }
 //!     let m = switch::ping_pong(Kind::Processes, Placement::Pinned, 10_000)
@@ -49,22 +51,11 @@
 //! }
 //! ```
 
-use std::fmt::Write as _;
-use std::io::{self, BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
-use std::thread;
+use std::io;
 use std::time::{Duration, Instant};
 
 use common::affinity::PinnedToOneCpu;
-use crossbeam::channel;
-
-/// The hidden role of the child process that echoes lines: register it in `main` with
-/// `common::process::role(ECHO_ROLE, serve_echo)`.
-pub const ECHO_ROLE: &str = "switch-echo";
-
-/// Round trips done before the clock starts, not counted: the other side is up and
-/// waiting, pages are faulted in, and the scheduler has seen both sides run.
-const WARM_UP: u64 = 100;
+use pipes::latency::{self, Transport};
 
 /// Who plays ping-pong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +111,8 @@ pub struct Measured {
     pub kind: Kind,
     /// Where they ran.
     pub placement: Placement,
-    /// Round trips timed (the warm-up not counted). Each is two switches.
+    /// Round trips timed (the warm-up, [`latency::WARM_UP`], not counted). Each is two
+    /// switches.
     pub round_trips: u64,
     /// Timed round trips whose reply was the number just sent: `round_trips` when every
     /// message was answered exactly once, in order.
@@ -162,8 +154,8 @@ impl Measured {
 /// Plays `round_trips` round trips of ping-pong between two parties of `kind`, placed as
 /// `placement`, after an untimed warm-up. Spawning the other side is not timed.
 ///
-/// [`Kind::Processes`] starts this program again in [`ECHO_ROLE`]: the program's `main`
-/// must serve that role (see the module docs), or the child exits at once and this
+/// [`Kind::Processes`] starts this program again in [`latency::PIPE_ECHO`]: the program's
+/// `main` must serve that role (see the module docs), or the child exits at once and this
 /// returns an error. Fails too if the process cannot be pinned, or the other side is gone.
 pub fn ping_pong(kind: Kind, placement: Placement, round_trips: u64) -> io::Result<Measured> {
     // Threads and processes started while we are pinned inherit the pinning, so the
@@ -173,11 +165,9 @@ pub fn ping_pong(kind: Kind, placement: Placement, round_trips: u64) -> io::Resu
         Placement::Free => None,
     };
     let (elapsed, answered) = match kind {
-        Kind::Threads => between_threads(round_trips)?,
+        Kind::Threads => lecture_1(Transport::Crossbeam, round_trips)?,
         Kind::Tasks => between_tasks(round_trips)?,
-        Kind::Processes => {
-            between_processes(common::process::child_command(ECHO_ROLE)?, round_trips)?
-        }
+        Kind::Processes => lecture_1(Transport::OsPipe, round_trips)?,
     };
     Ok(Measured::new(
         kind,
@@ -188,51 +178,16 @@ pub fn ping_pong(kind: Kind, placement: Placement, round_trips: u64) -> io::Resu
     ))
 }
 
-/// Runs [`WARM_UP`] round trips, then times `round_trips` more; each `round_trip(n)`
-/// sends `n` and returns the reply. Returns the time and how many replies equalled `n`.
-fn time_round_trips<E>(
-    round_trips: u64,
-    mut round_trip: impl FnMut(u64) -> Result<u64, E>,
-) -> Result<(Duration, u64), E> {
-    for n in 0..WARM_UP {
-        round_trip(n)?;
-    }
-    let mut answered = 0;
-    let started = Instant::now();
-    for n in WARM_UP..WARM_UP + round_trips {
-        if round_trip(n)? == n {
-            answered += 1;
-        }
-    }
-    Ok((started.elapsed(), answered))
+/// Lecture 1's round trips over `transport` (its warm-up untimed): the time, and how many
+/// replies were the number just sent.
+fn lecture_1(transport: Transport, round_trips: u64) -> io::Result<(Duration, u64)> {
+    let measured = latency::measure(transport, round_trips).map_err(io::Error::other)?;
+    Ok((measured.total, round_trips - measured.wrong))
 }
 
 /// The other side stopped answering: its channel closed.
 fn gone<E>(_: E) -> io::Error {
     io::Error::new(io::ErrorKind::BrokenPipe, "the other side is gone")
-}
-
-/// Two OS threads: `ping` is this thread, `pong` a scoped thread that echoes.
-fn between_threads(round_trips: u64) -> io::Result<(Duration, u64)> {
-    let (ping_tx, ping_rx) = channel::bounded::<u64>(1);
-    let (pong_tx, pong_rx) = channel::bounded::<u64>(1);
-    thread::scope(|s| {
-        // Pong: send every number straight back.
-        s.spawn(move || {
-            for n in ping_rx {
-                if pong_tx.send(n).is_err() {
-                    break;
-                }
-            }
-        });
-        // Ping: send n, sleep until pong answers.
-        let measured = time_round_trips(round_trips, |n| {
-            ping_tx.send(n).map_err(gone)?;
-            pong_rx.recv().map_err(gone)
-        });
-        drop(ping_tx); // pong's loop ends; the scope joins it
-        measured
-    })
 }
 
 /// Two tokio tasks on one `current_thread` runtime: ping and pong, each spawned.
@@ -255,12 +210,12 @@ fn between_tasks(round_trips: u64) -> io::Result<(Duration, u64)> {
                 ping_tx.send(n).await.map_err(gone)?;
                 pong_rx.recv().await.ok_or_else(|| gone(()))
             };
-            for n in 0..WARM_UP {
+            for n in 0..latency::WARM_UP {
                 round_trip(n).await?;
             }
             let mut answered = 0;
             let started = Instant::now();
-            for n in WARM_UP..WARM_UP + round_trips {
+            for n in latency::WARM_UP..latency::WARM_UP + round_trips {
                 if round_trip(n).await? == n {
                     answered += 1;
                 }
@@ -274,62 +229,10 @@ fn between_tasks(round_trips: u64) -> io::Result<(Duration, u64)> {
     })
 }
 
-/// Two processes: writes each number as a line into the child's stdin and reads the
-/// reply from its stdout. `command` is the echo to start (this program in [`ECHO_ROLE`]).
-fn between_processes(mut command: Command, round_trips: u64) -> io::Result<(Duration, u64)> {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let mut to_child = child.stdin.take().expect("stdin was set to a pipe");
-    let mut from_child = BufReader::new(child.stdout.take().expect("stdout was set to a pipe"));
-    let (mut out, mut line) = (String::new(), String::new());
-    let measured = time_round_trips(round_trips, |n| {
-        // One `write` per message, so the child wakes once, to a whole line.
-        out.clear();
-        let _ = writeln!(out, "{n}");
-        to_child.write_all(out.as_bytes())?;
-        line.clear();
-        if from_child.read_line(&mut line)? == 0 {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the echo process ended",
-            ));
-        }
-        line.trim_end().parse::<u64>().map_err(io::Error::other)
-    });
-    drop(to_child); // end of input: the echo's loop ends
-    if measured.is_err() {
-        let _ = child.kill();
-    }
-    let status = child.wait()?;
-    let measured = measured?;
-    if !status.success() {
-        return Err(io::Error::other(format!(
-            "the echo process ended with {status}"
-        )));
-    }
-    Ok(measured)
-}
-
-/// The child side of [`Kind::Processes`], run in [`ECHO_ROLE`]: copies each line of stdin
-/// to stdout, until stdin ends (the parent closed it, or died).
-pub fn serve_echo() -> io::Result<()> {
-    echo(io::stdin().lock(), io::stdout().lock())
-}
-
-/// Copies each line of `from` to `to`, flushing each one so it leaves at once.
-fn echo(from: impl BufRead, mut to: impl Write) -> io::Result<()> {
-    for line in from.lines() {
-        writeln!(to, "{}", line?)?;
-        to.flush()?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::thread;
 
     /// Checks one run: every timed message answered, the figures consistent.
     fn assert_every_message_answered(m: &Measured, round_trips: u64) {
@@ -358,41 +261,6 @@ mod tests {
             assert_eq!((m.kind, m.placement), (Kind::Tasks, placement));
             assert_every_message_answered(&m, 2_000);
         }
-    }
-
-    /// The parent's side of the process kind, against a real second process: `cat`
-    /// echoes each line it reads, as the course's echo role does. (The role itself needs
-    /// a program's `main`; its echo loop is checked below.)
-    #[test]
-    fn a_process_over_pipes_answers_every_message_in_order() {
-        let (elapsed, answered) = between_processes(Command::new("cat"), 500).unwrap();
-        assert_eq!(answered, 500);
-        assert!(elapsed > Duration::ZERO);
-    }
-
-    /// An echo that ends early is an error, not a hang: this one answers the first
-    /// line and exits, inside the warm-up.
-    #[test]
-    fn an_echo_process_that_ends_is_an_error() {
-        let mut once = Command::new("sh");
-        once.args(["-c", "read n && echo \"$n\""]);
-        assert!(between_processes(once, 10).is_err());
-    }
-
-    /// The child's echo loop sends back every line, once, in order.
-    #[test]
-    fn the_echo_role_sends_every_line_back() {
-        let mut out = Vec::new();
-        echo(&b"100\n101\n102\n"[..], &mut out).unwrap();
-        assert_eq!(out, b"100\n101\n102\n");
-    }
-
-    /// A reply that is not the number just sent is not counted as answered.
-    #[test]
-    fn a_wrong_reply_is_not_counted() {
-        let (_, answered) =
-            time_round_trips(10, |n| Ok::<_, ()>(if n == WARM_UP + 3 { 0 } else { n })).unwrap();
-        assert_eq!(answered, 9);
     }
 
     /// A round trip is two switches: 1 000 round trips in 2 µs are 1 ns per switch.

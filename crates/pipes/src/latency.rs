@@ -55,7 +55,7 @@ pub const PIPE_ECHO: &str = "pipe-echo";
 
 /// Round trips done before timing starts: they fault in pages, fill caches, and let the
 /// scheduler settle, none of which is the cost of a message.
-const WARM_UP: u64 = 200;
+pub const WARM_UP: u64 = 200;
 
 /// Child side: send every number straight back, until the parent closes its sender.
 pub fn serve_ipc_echo() -> Result<(), ProcessError> {
@@ -201,9 +201,13 @@ fn over_os_pipe(round_trips: u64) -> io::Result<Measurement> {
     let mut to_child = child.stdin.take().expect("stdin was set to a pipe");
     let mut from_child = BufReader::new(child.stdout.take().expect("stdout was set to a pipe"));
     let mut line = String::new();
+    let mut out = String::new();
     let measured = time_round_trips(round_trips, |n| {
-        writeln!(to_child, "{n}")?;
-        to_child.flush()?;
+        // One `write` per message, so the echo wakes once, to a whole line.
+        out.clear();
+        out.push_str(&n.to_string());
+        out.push('\n');
+        to_child.write_all(out.as_bytes())?;
         line.clear();
         if from_child.read_line(&mut line)? == 0 {
             return Err(io::Error::new(
