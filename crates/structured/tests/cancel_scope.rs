@@ -50,6 +50,15 @@ fn sorted(lines: &[String]) -> Vec<String> {
     lines
 }
 
+/// The `cleanup:` line of each of `names`, stamped with the deadline, in sorted order.
+fn cleanups_at_the_deadline(names: &[&str]) -> Vec<String> {
+    let lines: Vec<String> = names
+        .iter()
+        .map(|name| format!("[2.50 s] cleanup: {name}"))
+        .collect();
+    sorted(&lines)
+}
+
 /// `move_on_after`: the scope returns at 2.5 s, the deadline, exactly; by then all six
 /// tasks (four grandchildren in nested nurseries, two children) have run their cleanup at
 /// 2.5 s; no step 4, no `finished`, no "its nursery is done" ever prints, even 10 s later.
@@ -64,10 +73,7 @@ async fn move_on_after_cancels_children_and_grandchildren_at_the_deadline() {
     let at_return = log.lines();
     let (work, cleanups) = at_return.split_at(at_return.len() - 6);
     assert_eq!(work, lines_before_the_deadline(&["A1", "A2", "B1", "B2"]));
-    let expected: Vec<String> = ["A", "A1", "A2", "B", "B1", "B2"]
-        .iter()
-        .map(|name| format!("[2.50 s] cleanup: {name}"))
-        .collect();
+    let expected = cleanups_at_the_deadline(&["A", "A1", "A2", "B", "B1", "B2"]);
     assert_eq!(sorted(cleanups), expected);
 
     // Nothing of the cancelled tasks runs later: they are gone, not paused.
@@ -97,10 +103,7 @@ async fn a_cancel_from_a_grandchild_ends_the_whole_tree() {
     ]);
     let (work, cleanups) = lines.split_at(expected.len());
     assert_eq!(work, expected);
-    let others: Vec<String> = ["A", "A1", "A2", "B", "B1"]
-        .iter()
-        .map(|name| format!("[2.50 s] cleanup: {name}"))
-        .collect();
+    let others = cleanups_at_the_deadline(&["A", "A1", "A2", "B", "B1"]);
     assert_eq!(sorted(cleanups), others);
 }
 
@@ -123,10 +126,7 @@ async fn a_plain_timeout_cancels_but_returns_before_the_cleanups() {
 
     sleep(SECOND * 10).await;
     let later = log.lines()[at_return.len()..].to_vec();
-    let others: Vec<String> = ["A", "A1", "A2", "B", "B1", "B2"]
-        .iter()
-        .map(|name| format!("[2.50 s] cleanup: {name}"))
-        .collect();
+    let others = cleanups_at_the_deadline(&["A", "A1", "A2", "B", "B1", "B2"]);
     assert_eq!(sorted(&later), others);
 }
 
