@@ -69,6 +69,24 @@ pub fn silence_expected_panics(expected: &'static [&'static str]) {
     }));
 }
 
+/// `0 + 1 + … + (n − 1)`, by the formula `n (n − 1) / 2`: the answer when `n` units each
+/// hand in their index, or `n` numbers from 0 are summed. It proves every one counted once.
+///
+/// ```
+/// assert_eq!(common::sum_below(4), 6); // 0 + 1 + 2 + 3
+/// assert_eq!(common::sum_below(0), 0);
+/// assert_eq!(common::sum_below(100_000_000), 4_999_999_950_000_000);
+/// ```
+pub fn sum_below(n: u64) -> u64 {
+    // Halve the even factor first, so the product stays within u64 as long as the
+    // answer does.
+    if n.is_multiple_of(2) {
+        n / 2 * n.saturating_sub(1)
+    } else {
+        n * ((n - 1) / 2)
+    }
+}
+
 /// The workers a pool uses when none is asked for: the CPUs this process may use
 /// ([`std::thread::available_parallelism`]), 1 if that cannot be known.
 pub fn default_workers() -> usize {

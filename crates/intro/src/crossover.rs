@@ -113,14 +113,9 @@ pub fn rayon_sum(numbers: &[u64]) -> u64 {
     numbers.par_iter().sum()
 }
 
-/// `0 + 1 + … + (n − 1)`, by the formula: the answer every way must give.
+/// `0 + 1 + … + (n − 1)` ([`common::sum_below`]): the answer every way must give.
 pub fn expected_sum(n: usize) -> u64 {
-    let n = n as u64;
-    if n.is_multiple_of(2) {
-        n / 2 * n.saturating_sub(1)
-    } else {
-        n * ((n - 1) / 2)
-    }
+    common::sum_below(n as u64)
 }
 
 /// The numbers `0, 1, …, n − 1`: what every way sums (a prefix of them for each size).

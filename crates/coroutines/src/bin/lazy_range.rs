@@ -55,7 +55,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         ))
         .rounds(args.rounds as usize)
         .workers_are("thread")
-        .expect(lazy::expected_sum(n))
+        .expect(common::sum_below(n))
         .variant_run("eager_range (Vec)", 1, || {
             Ok(with_peak_memory(|| sum_one_by_one(eager_range(n))))
         })

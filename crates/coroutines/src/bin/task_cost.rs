@@ -21,7 +21,7 @@ use common::compare::{Comparison, Run};
 use common::limits::thread_limit;
 use common::process;
 use common::report::Report;
-use coroutines::task_cost::{self, Job, Unit, expected_sum};
+use coroutines::task_cost::{self, Job, Unit};
 
 /// Spawn and complete many threads, tokio tasks and tasks of our executor.
 #[derive(Parser)]
@@ -71,7 +71,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
                 "{count} units, all alive at once, each returns its index:"
             ))
             .rounds(args.rounds as usize)
-            .expect(expected_sum(count))
+            .expect(common::sum_below(count as u64))
             .workers_are("units");
         for unit in Unit::ALL {
             if unit == Unit::Thread && count > max_threads {

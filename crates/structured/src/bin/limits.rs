@@ -21,7 +21,6 @@ use clap::Parser;
 use common::compare::Comparison;
 use common::process::{self, role};
 use common::report::Report;
-use coroutines::task_cost::expected_sum;
 use structured::limits::{self, Job, Kind, Refused};
 
 /// Spawn many sleeping tokio tasks, threads and processes; time and memory per unit.
@@ -104,7 +103,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         let ran = Comparison::new(&format!("{count} units"))
             .title(title)
             .rounds(1)
-            .expect(expected_sum(count))
+            .expect(common::sum_below(count as u64))
             .workers_are("units")
             .variant_run(kind.name(), count, move || Ok(limits::measure(job)?.row()))
             .run(&mut report);
