@@ -21,8 +21,10 @@ use std::path::{Path, PathBuf};
 /// programs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Section {
-    /// The lecture's number, as in the slides (`0` is "Hello, concurrency").
-    pub number: u8,
+    /// The lecture's number, as in the slides (`0` is "Hello, concurrency"); `None` for a
+    /// chapter of the slides' Foundations part ("Concepts"), which every lecture leans on
+    /// and none numbers.
+    pub number: Option<u8>,
     /// The chapter's title, as in `slides/src/SUMMARY.md`.
     pub title: &'static str,
     /// The packages (`crates/<name>`) whose programs this section runs.
@@ -101,7 +103,7 @@ pub const SLIDES_SRC: &str = "slides/src";
 
 static SECTIONS: &[Section] = &[
     Section {
-        number: 0,
+        number: Some(0),
         title: "Hello, concurrency: the spinners",
         crates: &[
             "spinner_thread",
@@ -160,7 +162,7 @@ static SECTIONS: &[Section] = &[
         }],
     },
     Section {
-        number: 1,
+        number: Some(1),
         title: "Processes and pipes",
         crates: &["pipes"],
         slide: "01-pipes/index.md",
@@ -256,7 +258,7 @@ static SECTIONS: &[Section] = &[
         }],
     },
     Section {
-        number: 2,
+        number: Some(2),
         title: "Threads and queues",
         crates: &["queues"],
         slide: "02-queues/index.md",
@@ -321,7 +323,7 @@ static SECTIONS: &[Section] = &[
         }],
     },
     Section {
-        number: 3,
+        number: Some(3),
         title: "Pools: thread pools, process pools and futures",
         crates: &["pools", "cat_server"],
         slide: "03-pools/index.md",
@@ -420,7 +422,7 @@ static SECTIONS: &[Section] = &[
         }],
     },
     Section {
-        number: 4,
+        number: Some(4),
         title: "The GIL, and contention",
         crates: &["gil"],
         slide: "04-gil/index.md",
@@ -488,7 +490,7 @@ static SECTIONS: &[Section] = &[
         }],
     },
     Section {
-        number: 5,
+        number: Some(5),
         title: "Coroutines: from generators to async/await",
         crates: &["coroutines"],
         slide: "05-coroutines/index.md",
@@ -595,7 +597,7 @@ static SECTIONS: &[Section] = &[
         }],
     },
     Section {
-        number: 6,
+        number: Some(6),
         title: "Structured concurrency",
         crates: &["structured"],
         slide: "06-structured/index.md",
@@ -671,6 +673,63 @@ static SECTIONS: &[Section] = &[
             task: "happy eyeballs on a nursery: start an attempt every 250 ms until one succeeds; the first success cancels the rest",
         }],
     },
+    Section {
+        number: None,
+        title: "Concepts: concurrency, parallelism, latency, throughput",
+        crates: &["intro"],
+        slide: "intro/index.md",
+        programs: &[
+            Program {
+                package: "intro",
+                bin: "concurrent_vs_parallel",
+                lesson: "two CPU-bound hash chains on one pinned core, then on two: wall time about 2× against 1×, CPU time the same",
+                variants: &[Variant {
+                    args: "--timeline cores.svg",
+                    lesson: "both runs on one time axis: on one core the jobs take turns, on two they run side by side",
+                }],
+                bench: Bench::AsIs,
+            },
+            Program {
+                package: "intro",
+                bin: "latency_throughput",
+                lesson: "8 service stations of one time unit: as a pipeline, latency 8 and 1 job a unit; as a farm, latency 1 and 8 jobs a unit",
+                variants: &[],
+                bench: Bench::AsIs,
+            },
+            Program {
+                package: "intro",
+                bin: "gophers",
+                lesson: "Rob Pike's gophers burn 100 books in the talk's 7 designs: more gophers sharing one cart gain nothing, a 4-stage pipeline is 3× faster",
+                variants: &[Variant {
+                    args: "--pictures gophers",
+                    lesson: "one SVG per design into gophers/: who loaded, moved, unloaded and returned, when",
+                }],
+                bench: Bench::No,
+            },
+            Program {
+                package: "intro",
+                bin: "context_switch",
+                lesson: "a ping-pong between two threads, two tokio tasks and two processes, pinned to one CPU and free: nanoseconds per switch",
+                variants: &[],
+                bench: Bench::AsIs,
+            },
+            Program {
+                package: "intro",
+                bin: "when_not_to",
+                lesson: "a parallel sum against a serial one from 10² to 10⁸ numbers: below the crossover size, threads and rayon are slower",
+                variants: &[Variant {
+                    args: "--plot crossover.svg",
+                    lesson: "time against size for the three sums, on log scales, the crossover marked",
+                }],
+                bench: Bench::AsIs,
+            },
+        ],
+        exercises: &[Exercise {
+            package: "intro",
+            example: "slow_station",
+            task: "one station of the pipeline takes 3 units: predict its latency and throughput, then measure them",
+        }],
+    },
 ];
 
 /// Every section of the course, in lecture order.
@@ -685,7 +744,15 @@ pub fn programs() -> impl Iterator<Item = &'static Program> {
 
 /// The section with this number, if it has programs yet.
 pub fn section(number: u8) -> Option<&'static Section> {
-    SECTIONS.iter().find(|section| section.number == number)
+    SECTIONS
+        .iter()
+        .find(|section| section.number == Some(number))
+}
+
+/// The section a command line names: by its number (`3`), or, for one without a
+/// number, by its crate (`intro`). See [`Section::key`].
+pub fn find_section(key: &str) -> Option<&'static Section> {
+    SECTIONS.iter().find(|section| section.key() == key)
 }
 
 /// The section whose crates include `package`.
@@ -753,6 +820,24 @@ pub fn workspace_root() -> PathBuf {
 }
 
 impl Section {
+    /// What `--section` takes to pick this section: its number, or its first crate when
+    /// it has no number (`"intro"`).
+    pub fn key(&self) -> String {
+        match self.number {
+            Some(number) => number.to_string(),
+            None => self.crates[0].to_string(),
+        }
+    }
+
+    /// The title as the slides' table of contents shows it: `3. Pools: …`, or the bare
+    /// title for a section without a number.
+    pub fn heading(&self) -> String {
+        match self.number {
+            Some(number) => format!("{number}. {}", self.title),
+            None => self.title.to_string(),
+        }
+    }
+
     /// The chapter's page, relative to the workspace root
     /// (for example `"slides/src/00-hello/index.md"`).
     pub fn slide_path(&self) -> String {
@@ -762,12 +847,7 @@ impl Section {
     /// The section's menu: its title and slide, then every program with its lesson and
     /// command, every variant indented under its program, and the exercises.
     pub fn menu(&self) -> String {
-        let mut out = format!(
-            "{}. {}\n   slides: {}\n",
-            self.number,
-            self.title,
-            self.slide_path()
-        );
+        let mut out = format!("{}\n   slides: {}\n", self.heading(), self.slide_path());
         for program in self.programs {
             out.push_str(&format!(
                 "\n   {}: {}\n      {}\n",

@@ -16,6 +16,7 @@ Usage:
   cargo run -p course [-- list [--section N]]
       Print every section (or section N): each program with its lesson and the
       command that runs it, its variants indented beneath, and the exercises.
+      N is a lecture's number, or `intro` for the Concepts chapter.
   cargo run -p course -- run [--release] <package> [<program>] [args...]
       Run a program (or an exercise's solution) through cargo, from the workspace
       root, and exit with its code. <program> may be left out when the package has
@@ -286,9 +287,9 @@ impl Options {
             if let Some(flag) = allowed_flags.iter().find(|flag| **flag == arg.as_str()) {
                 options.flags.push(flag);
             } else if arg == "--section" {
-                let value = args
-                    .next()
-                    .ok_or("--section needs a number, for example `--section 0`")?;
+                let value = args.next().ok_or(
+                    "--section needs a section, for example `--section 0` or `--section intro`",
+                )?;
                 options.section = Some(find_section(value)?);
             } else {
                 return Err(format!("unexpected argument `{arg}`"));
@@ -298,20 +299,17 @@ impl Options {
     }
 }
 
-/// The section numbered `value`, or an error naming the sections that exist.
+/// The section `value` names (a number, or `intro`), or an error naming the sections that
+/// exist.
 fn find_section(value: &str) -> Result<&'static course::Section, UsageError> {
     let numbers: Vec<String> = course::sections()
         .iter()
-        .map(|section| format!("{} ({})", section.number, section.title))
+        .map(|section| format!("{} ({})", section.key(), section.title))
         .collect();
-    value
-        .parse::<u8>()
-        .ok()
-        .and_then(course::section)
-        .ok_or_else(|| {
-            format!(
-                "no section `{value}` with programs yet; the sections are: {}",
-                numbers.join(", ")
-            )
-        })
+    course::find_section(value).ok_or_else(|| {
+        format!(
+            "no section `{value}` with programs yet; the sections are: {}",
+            numbers.join(", ")
+        )
+    })
 }

@@ -18,10 +18,11 @@ fn program_entry(package: &str, bin: &str) -> String {
     )
 }
 
-/// Sections are numbered in lecture order, each number once.
+/// Numbered sections are in lecture order, each number once, and every section has a key
+/// of its own for `--section`.
 #[test]
 fn sections_are_numbered_in_lecture_order() {
-    let numbers: Vec<u8> = course::sections().iter().map(|s| s.number).collect();
+    let numbers: Vec<u8> = course::sections().iter().filter_map(|s| s.number).collect();
     let mut sorted = numbers.clone();
     sorted.sort();
     sorted.dedup();
@@ -29,6 +30,17 @@ fn sections_are_numbered_in_lecture_order() {
         numbers, sorted,
         "crates/course/src/lib.rs: keep SECTIONS in increasing order of `number`, each number once"
     );
+    let mut keys: Vec<String> = course::sections().iter().map(|s| s.key()).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(
+        keys.len(),
+        course::sections().len(),
+        "two sections share a key: {keys:?}"
+    );
+    for section in course::sections() {
+        assert_eq!(course::find_section(&section.key()), Some(section));
+    }
 }
 
 /// No program is listed twice.
@@ -60,7 +72,9 @@ fn every_program_belongs_to_an_existing_crate_of_its_section() {
                 problems.push(format!(
                     "program `{}` is in section {} but its package `{}` is not in that section's \
                      `crates`; add it there",
-                    program.bin, section.number, program.package
+                    program.bin,
+                    section.key(),
+                    program.package
                 ));
             }
         }
@@ -69,7 +83,9 @@ fn every_program_belongs_to_an_existing_crate_of_its_section() {
                 problems.push(format!(
                     "exercise `{}` is in section {} but its package `{}` is not in that \
                      section's `crates`; add it there",
-                    exercise.example, section.number, exercise.package
+                    exercise.example,
+                    section.key(),
+                    exercise.package
                 ));
             }
         }
@@ -78,7 +94,7 @@ fn every_program_belongs_to_an_existing_crate_of_its_section() {
                 problems.push(format!(
                     "section {} names crate `{name}`, but no crates/*/Cargo.toml has \
                      `name = \"{name}\"`; create the crate or remove the name",
-                    section.number
+                    section.key()
                 ));
             }
         }
@@ -191,7 +207,7 @@ fn every_binary_in_the_workspace_is_in_the_catalog() {
                 continue;
             }
             let place = match course::section_of(&package.name) {
-                Some(section) => format!("to section {} (\"{}\")", section.number, section.title),
+                Some(section) => format!("to section {} (\"{}\")", section.key(), section.title),
                 None => format!(
                     "to its section (a Section in SECTIONS with `{}` in its `crates`)",
                     package.name

@@ -166,7 +166,7 @@ fn commands_all_adds_variants_and_solutions() {
 fn commands_filters_by_section() {
     let section = &course::sections()[0];
     let expected: Vec<String> = section.programs.iter().map(|p| p.command()).collect();
-    let number = section.number.to_string();
+    let number = section.key();
     let output = course(&["commands", "--section", &number], "false");
     assert_eq!(stdout(&output).lines().collect::<Vec<_>>(), expected);
 

@@ -181,7 +181,7 @@ fn section_titles_are_the_catalogs() {
             .split("](")
             .next()
             .unwrap_or_default();
-        let numbered = format!("{}. {}", section.number, section.title);
+        let numbered = section.heading();
         if text != numbered && text != section.title {
             problems.push(format!(
                 "SUMMARY.md calls {} `{text}`; the catalog calls it `{numbered}`",
@@ -298,7 +298,8 @@ fn the_readme_table_is_the_catalogs() {
             problems.push(format!("README has no row for {}", section.slide));
             continue;
         };
-        let expected_start = [section.number.to_string(), section.title.to_string()];
+        let number = section.number.map_or("—".to_string(), |n| n.to_string());
+        let expected_start = [number, section.title.to_string()];
         if row[..2] != expected_start {
             problems.push(format!(
                 "README's row for {} starts `{} | {}`; the catalog says `{} | {}`",

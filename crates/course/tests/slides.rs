@@ -26,7 +26,7 @@ fn every_program_is_on_its_sections_slide() {
                 "{} does not exist: write the chapter of section {} (\"{}\"); it must show \
                  these commands: {}",
                 section.slide_path(),
-                section.number,
+                section.key(),
                 section.title,
                 commands.join(", ")
             ));
