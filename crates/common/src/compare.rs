@@ -219,7 +219,7 @@ impl<'a, A: PartialEq + Clone + 'a> Comparison<'a, A> {
     pub fn run(mut self, report: &mut Report) -> Result<Vec<Fastest<A>>, Box<dyn Error>> {
         let quiet = report.is_json();
         if let (Some(title), false) = (&self.title, quiet) {
-            println!("{title}");
+            crate::say!("{title}");
         }
         let mut reference = self.expected.take();
         let mut kept: Vec<Option<Fastest<A>>> = self.variants.iter().map(|_| None).collect();
@@ -280,14 +280,16 @@ impl<'a, A: PartialEq + Clone + 'a> Comparison<'a, A> {
                 } else {
                     "WRONG ANSWERS ✗"
                 };
-                println!(
+                crate::say!(
                     "  {:<width$}  {:>digits$} {}  Duration {seconds:.3} seconds  {check}",
-                    variant.name, variant.workers, self.workers_are
+                    variant.name,
+                    variant.workers,
+                    self.workers_are
                 );
             }
         }
         if !quiet {
-            println!();
+            crate::say!();
         }
         report.rounds(self.rounds);
         Ok(fastest)

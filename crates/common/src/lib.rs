@@ -21,6 +21,23 @@ pub mod term;
 pub mod testing;
 pub mod timeline;
 
+/// `println!` for output a reader may stop reading: when stdout is a pipe closed early
+/// (`| head -3`), the line is dropped instead of panicking, and the program goes on to its
+/// end and its exit status. The comparison harness, the report and the timeline print
+/// through it; so can a program.
+///
+/// ```
+/// common::say!("{} rows", 3);
+/// common::say!();
+/// ```
+#[macro_export]
+macro_rules! say {
+    ($($line:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::writeln!(::std::io::stdout(), $($line)*);
+    }};
+}
+
 /// How a program, or a child in its role, ends: success, or the error printed on stderr
 /// after `who` (`"cpu_bound: 1 row(s) computed a wrong answer"`) and exit status 1.
 ///

@@ -166,13 +166,13 @@ impl Report {
         self.print();
         if !self.json {
             if self.rounds > 1 {
-                println!(
+                crate::say!(
                     "Fastest of {} runs per variant; the variants took turns.",
                     self.rounds
                 );
             }
             for note in &self.notes {
-                println!("{note}");
+                crate::say!("{note}");
             }
         }
         match self.rows.iter().filter(|row| !row.ok).count() {
@@ -236,11 +236,11 @@ impl Report {
             print!("{}", self.to_json_lines());
             return;
         }
-        println!("machine: {}", machine_line());
-        println!("{}", self.to_markdown());
+        crate::say!("machine: {}", machine_line());
+        crate::say!("{}", self.to_markdown());
         let failed = self.rows.iter().filter(|row| !row.ok).count();
         if failed > 0 {
-            println!("✗ {failed} row(s) computed a wrong answer: their timings do not count");
+            crate::say!("✗ {failed} row(s) computed a wrong answer: their timings do not count");
         }
     }
 

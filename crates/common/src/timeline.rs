@@ -261,7 +261,7 @@ impl Timeline {
     pub fn save_if_asked(&self, path: Option<&Path>, title: &str) -> io::Result<()> {
         if let Some(path) = path {
             self.write_svg(path, title)?;
-            println!("timeline written to {}", path.display());
+            crate::say!("timeline written to {}", path.display());
         }
         Ok(())
     }

@@ -395,6 +395,24 @@ pub fn run(placement: Placement, rounds: u64) -> Result<Outcome, CoresError> {
     })
 }
 
+/// Several runs on one time axis, for one picture: each run's rows, named after its
+/// placement (`one core: job 0`), timed from that run's own start. On one core the two
+/// rows take turns over about twice the length; on two cores they are two bars side by
+/// side.
+pub fn one_axis(outcomes: &[&Outcome]) -> Timeline {
+    let picture = Timeline::new();
+    for outcome in outcomes {
+        let start = outcome.timeline.origin_ns();
+        for span in outcome.timeline.spans() {
+            let row = format!("{}: {}", outcome.placement, span.row);
+            let from = picture.origin_ns() + span.start_ns.saturating_sub(start);
+            let to = picture.origin_ns() + span.end_ns.saturating_sub(start);
+            picture.record(row, span.label, from, to);
+        }
+    }
+    picture
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -514,6 +532,27 @@ mod tests {
         assert_eq!(spans.len(), turns);
         let cpu = format!("cpu {}", outcome.jobs[0].pinned_to);
         assert!(spans.iter().all(|span| span.label == cpu), "{spans:?}");
+    }
+
+    /// One picture of two runs: each run's rows under its placement's name, every span
+    /// kept, and each run timed from its own start (both begin at the picture's zero).
+    #[test]
+    fn one_axis_keeps_every_span_of_both_runs() {
+        let one = run(Placement::OneCore, FEW_ROUNDS).expect("one core");
+        let again = run(Placement::OneCore, FEW_ROUNDS).expect("one core");
+        let picture = one_axis(&[&one, &again]);
+        let rows = ["job 0", "job 1"].map(|job| format!("one core: {job}"));
+        assert_eq!(picture.rows(), rows);
+        let spans = picture.spans();
+        assert_eq!(
+            spans.len(),
+            one.timeline.spans().len() + again.timeline.spans().len()
+        );
+        let first = |timeline: &Timeline| {
+            let start = timeline.spans().iter().map(|s| s.start_ns).min().unwrap();
+            start - timeline.origin_ns()
+        };
+        assert_eq!(first(&picture), first(&one).min(first(&again)));
     }
 
     /// Slices without a break join into one turn; a slice with more than [`BREAK_NS`] off
