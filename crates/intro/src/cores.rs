@@ -403,11 +403,13 @@ pub fn one_axis(outcomes: &[&Outcome]) -> Timeline {
     let picture = Timeline::new();
     for outcome in outcomes {
         let start = outcome.timeline.origin_ns();
-        for span in outcome.timeline.spans() {
-            let row = format!("{}: {}", outcome.placement, span.row);
-            let from = picture.origin_ns() + span.start_ns.saturating_sub(start);
-            let to = picture.origin_ns() + span.end_ns.saturating_sub(start);
-            picture.record(row, span.label, from, to);
+        let at = |ns: u64| picture.origin_ns() + ns.saturating_sub(start);
+        for job in &outcome.jobs {
+            for turn in &job.turns {
+                let row = format!("{}: job {}", outcome.placement, job.job);
+                let label = format!("cpu {}", turn.cpu);
+                picture.record(row, label, at(turn.start_ns), at(turn.end_ns));
+            }
         }
     }
     picture
@@ -552,7 +554,10 @@ mod tests {
             let start = timeline.spans().iter().map(|s| s.start_ns).min().unwrap();
             start - timeline.origin_ns()
         };
-        assert_eq!(first(&picture), first(&one).min(first(&again)));
+        assert_eq!(
+            first(&picture),
+            first(&one.timeline).min(first(&again.timeline))
+        );
     }
 
     /// Slices without a break join into one turn; a slice with more than [`BREAK_NS`] off
