@@ -334,16 +334,18 @@ fn hash_in_slices(job: usize, rounds: u64) -> (Digest, Vec<Tick>) {
 
 /// Job `job` on the calling thread, pinned to `cpu`: it starts once every job is placed.
 fn worker(job: usize, cpu: usize, rounds: u64, start_line: &Barrier) -> io::Result<JobResult> {
-    let pinned = pin_current_thread(cpu);
-    // A thread that could not be pinned waits here all the same: otherwise the other
-    // would wait for it for ever.
+    // ANCHOR: worker
+    let pinned = pin_current_thread(cpu); // sched_setaffinity
+    // Pinned or not, wait at the start line: the other job waits
+    // there too, and would otherwise wait for ever.
     start_line.wait();
     pinned?;
     // The kernel's own account of the pinning, read on this thread.
     let allowed_cpus = allowed_cpus()?.len();
-    let cpu_before = thread_cpu_ns();
+    let cpu_before = thread_cpu_ns(); // this thread's CPU clock
     let (digest, ticks) = hash_in_slices(job, rounds);
     let cpu_time = Duration::from_nanos(thread_cpu_ns() - cpu_before);
+    // ANCHOR_END: worker
     Ok(JobResult {
         job,
         pinned_to: cpu,
@@ -362,6 +364,7 @@ fn worker(job: usize, cpu: usize, rounds: u64, start_line: &Barrier) -> io::Resu
 pub fn run(placement: Placement, rounds: u64) -> Result<Outcome, CoresError> {
     assert!(rounds >= 1, "a job needs at least one round");
     let timeline = Timeline::new(); // its time zero: now
+    // ANCHOR: run
     let cpus = placement.cpus()?; // [a, a] on one core, [a, b] on two
     let start_line = Barrier::new(JOBS);
     let started = Instant::now();
@@ -378,6 +381,7 @@ pub fn run(placement: Placement, rounds: u64) -> Result<Outcome, CoresError> {
             .collect::<io::Result<Vec<_>>>()
     });
     let wall = started.elapsed();
+    // ANCHOR_END: run
     let jobs = jobs.map_err(CoresError::Pin)?;
     for job in &jobs {
         for turn in &job.turns {
