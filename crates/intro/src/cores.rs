@@ -364,7 +364,6 @@ fn worker(job: usize, cpu: usize, rounds: u64, start_line: &Barrier) -> io::Resu
 pub fn run(placement: Placement, rounds: u64) -> Result<Outcome, CoresError> {
     assert!(rounds >= 1, "a job needs at least one round");
     let timeline = Timeline::new(); // its time zero: now
-    // ANCHOR: run
     let cpus = placement.cpus()?; // [a, a] on one core, [a, b] on two
     let start_line = Barrier::new(JOBS);
     let started = Instant::now();
@@ -381,7 +380,6 @@ pub fn run(placement: Placement, rounds: u64) -> Result<Outcome, CoresError> {
             .collect::<io::Result<Vec<_>>>()
     });
     let wall = started.elapsed();
-    // ANCHOR_END: run
     let jobs = jobs.map_err(CoresError::Pin)?;
     for job in &jobs {
         for turn in &job.turns {
