@@ -1,6 +1,7 @@
 //! The course's shared foundation: the workloads every lecture runs (primes, hashes,
 //! matrices, sums of squares), the measuring and reporting helpers every comparison uses,
-//! timelines (who ran what, when, as an SVG Gantt chart), the terminal status line of the
+//! timelines (who ran what, when, as an SVG Gantt chart), `plot`: line plots of results
+//! (speedup against workers, time against size), the terminal status line of the
 //! spinners, `process`: a child process that is this same program re-executed, `limits`:
 //! how many threads the kernel lets a process start, and
 //! `testing`: what the integration tests use to run the real programs.
@@ -13,6 +14,7 @@ pub mod hashes;
 pub mod limits;
 pub mod matrix;
 pub mod measure;
+pub mod plot;
 pub mod primes;
 pub mod process;
 pub mod report;

@@ -461,7 +461,7 @@ const LANE: i32 = 10;
 
 /// The Okabe–Ito palette: colours that stay distinct for colour-blind readers. With more
 /// than eight labels, colours repeat.
-const PALETTE: [RGBColor; 8] = [
+pub(crate) const PALETTE: [RGBColor; 8] = [
     RGBColor(0, 114, 178),   // blue
     RGBColor(230, 159, 0),   // orange
     RGBColor(0, 158, 115),   // green

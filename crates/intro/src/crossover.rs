@@ -18,8 +18,9 @@
 //! parallel is slower; [`crossover`] finds the size from which it is faster. Every sum is
 //! checked against `n (n − 1) / 2` before its time counts.
 //!
-//! Plotting the curves (speedup against size, one line per way, from [`speedups`]) is left
-//! to the program: `common` draws no line plots yet, only `timeline`'s Gantt charts.
+//! [`verdict`] says in a sentence where each parallel way starts to win, and
+//! [`fixed_price`] what a parallel call costs before it has summed anything; `when_not_to`
+//! prints both under its table, and draws the times against size with `common::plot`.
 
 use std::error::Error;
 use std::hint::black_box;
@@ -27,6 +28,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::compare::Comparison;
+use common::measure::fmt_duration;
 use common::report::Report;
 use rayon::prelude::*;
 
@@ -51,6 +53,15 @@ impl Way {
             Way::Serial => "serial",
             Way::Threads => "std threads",
             Way::Rayon => "rayon",
+        }
+    }
+
+    /// The way as the subject of a sentence, and its verb: "std threads win", "rayon
+    /// wins".
+    fn wins(self) -> (&'static str, &'static str) {
+        match self {
+            Way::Threads => ("std threads", "win"),
+            _ => (self.label(), "wins"),
         }
     }
 
@@ -97,6 +108,7 @@ pub fn serial_sum(numbers: &[u64]) -> u64 {
 
 /// The sum by `workers` scoped threads, one chunk each (at least one thread, and never
 /// more threads than numbers).
+// ANCHOR: threads_sum
 pub fn threads_sum(numbers: &[u64], workers: usize) -> u64 {
     let chunk = numbers.len().div_ceil(workers.max(1)).max(1);
     thread::scope(|s| {
@@ -107,11 +119,14 @@ pub fn threads_sum(numbers: &[u64], workers: usize) -> u64 {
         parts.into_iter().map(|p| p.join().unwrap()).sum()
     })
 }
+// ANCHOR_END: threads_sum
 
 /// The sum by rayon: it splits the slice and its pool's threads sum the pieces.
+// ANCHOR: rayon_sum
 pub fn rayon_sum(numbers: &[u64]) -> u64 {
     numbers.par_iter().sum()
 }
+// ANCHOR_END: rayon_sum
 
 /// `0 + 1 + … + (n − 1)` ([`common::sum_below`]): the answer every way must give.
 pub fn expected_sum(n: usize) -> u64 {
@@ -231,6 +246,112 @@ pub fn crossover(rows: &[Row], way: Way) -> Option<usize> {
     from
 }
 
+/// `size` the way the table and the plot name it: `10⁷`, `3·10⁶`.
+pub fn size_name(size: usize) -> String {
+    common::plot::power_of_ten(size as f64)
+}
+
+/// Two significant figures: `0.0041×`, `0.62×`, `1.9×`, `12×`.
+fn times(speedup: f64) -> String {
+    let magnitude = speedup.abs().log10().floor() as i32;
+    let decimals = (1 - magnitude).clamp(0, 6) as usize;
+    format!("{speedup:.decimals$}×")
+}
+
+/// Where `way` starts to beat serial, in a sentence, from this run's `rows` and the rule
+/// of [`crossover`]:
+///
+/// ```text
+/// std threads win from 10⁷ numbers on (1.9× at 10⁸); at 10⁶ they are slower (0.62×).
+/// rayon wins at every size measured, from 10² (1.2×).
+/// std threads never win, up to 10⁶ numbers (0.41× there): at these sizes, stay serial.
+/// ```
+///
+/// `None` for serial, or without rows of `way`.
+pub fn verdict(rows: &[Row], way: Way) -> Option<String> {
+    let points = speedups(rows, way);
+    let (&(largest, at_largest), (subject, verb)) = (points.last()?, way.wins());
+    if way == Way::Serial {
+        return None;
+    }
+    let Some(from) = crossover(rows, way) else {
+        let size = size_name(largest);
+        let t = times(at_largest);
+        return Some(format!(
+            "{subject} never {verb}, up to {size} numbers ({t} there): at these sizes, stay serial."
+        ));
+    };
+    let below = points.iter().rev().find(|&&(size, _)| size < from);
+    let Some(&(below, at_below)) = below else {
+        let t = times(points[0].1);
+        let size = size_name(from);
+        return Some(format!(
+            "{subject} {verb} at every size measured, from {size} ({t})."
+        ));
+    };
+    let pronoun = if verb == "win" { "they are" } else { "it is" };
+    let slower = if at_below < 1.0 {
+        "slower"
+    } else {
+        "no faster"
+    };
+    Some(format!(
+        "{subject} {verb} from {} numbers on ({} at {}); at {} {pronoun} {slower} ({}).",
+        size_name(from),
+        times(at_largest),
+        size_name(largest),
+        size_name(below),
+        times(at_below)
+    ))
+}
+
+/// What a parallel call costs before it sums anything, from the smallest size measured
+/// (where the sum itself is next to nothing) against serial's time per number at the
+/// largest, in a sentence:
+///
+/// ```text
+/// At 10², serial takes 41 ns, std threads 52.1 µs, rayon 8.20 µs: the price of a parallel
+/// call, as long as serial takes for 1.7·10⁵ and 2.7·10⁴ numbers.
+/// ```
+///
+/// `None` without a serial row.
+pub fn fixed_price(rows: &[Row]) -> Option<String> {
+    let at = |way: Way, size: usize| rows.iter().find(|r| r.way == way && r.size == size);
+    let smallest = rows.iter().map(|r| r.size).min()?;
+    let largest = rows.iter().map(|r| r.size).max()?;
+    let per_number = at(Way::Serial, largest)?.best.as_secs_f64() / largest as f64;
+    let serial = fmt_duration(at(Way::Serial, smallest)?.best);
+    let parallel: Vec<&Row> = [Way::Threads, Way::Rayon]
+        .into_iter()
+        .filter_map(|way| at(way, smallest))
+        .collect();
+    let costs: Vec<String> = parallel
+        .iter()
+        .map(|r| format!("{} {}", r.way.wins().0, fmt_duration(r.best)))
+        .collect();
+    let numbers: Vec<String> = parallel
+        .iter()
+        .map(|r| about(r.best.as_secs_f64() / per_number.max(f64::MIN_POSITIVE)))
+        .collect();
+    Some(format!(
+        "At {}, serial takes {serial}, {}: the price of a parallel call, as long as serial \
+         takes for {} numbers.",
+        size_name(smallest),
+        costs.join(", "),
+        numbers.join(" and ")
+    ))
+}
+
+/// `n` to two significant figures, as `170` or `1.7·10⁵`.
+fn about(n: f64) -> String {
+    if !n.is_finite() || n < 1_000.0 {
+        return format!("{:.0}", n.max(0.0));
+    }
+    let exponent = n.log10().floor() as i32;
+    let mantissa = n / 10f64.powi(exponent);
+    format!("{mantissa:.1}·10{}", common::plot::superscript(exponent))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,6 +455,63 @@ mod tests {
         // Equal is not faster.
         rows[5].best = rows[4].best;
         assert_eq!(crossover(&rows, Way::Threads), None);
+    }
+
+    /// The sentences under the table, from the figures: where each way starts to win,
+    /// and what a parallel call costs.
+    #[test]
+    fn the_verdicts_follow_the_crossover_rule() {
+        let mut rows = Vec::new();
+        for (size, serial, threads, rayon) in [
+            (100, 1, 60, 4),
+            (1_000, 2, 60, 1),
+            (10_000, 20, 62, 20),
+            (100_000, 200, 100, 90),
+        ] {
+            rows.push(row(size, Way::Serial, serial));
+            rows.push(row(size, Way::Threads, threads));
+            rows.push(row(size, Way::Rayon, rayon));
+        }
+        assert_eq!(
+            verdict(&rows, Way::Threads).unwrap(),
+            "std threads win from 10⁵ numbers on (2.0× at 10⁵); at 10⁴ they are slower (0.32×)."
+        );
+        // rayon's lucky win at 10³ does not count: at 10⁴ it is only as fast as serial.
+        assert_eq!(
+            verdict(&rows, Way::Rayon).unwrap(),
+            "rayon wins from 10⁵ numbers on (2.2× at 10⁵); at 10⁴ it is no faster (1.0×)."
+        );
+        assert_eq!(verdict(&rows, Way::Serial), None);
+        assert_eq!(
+            fixed_price(&rows).unwrap(),
+            "At 10², serial takes 1.00 µs, std threads 60.0 µs, rayon 4.00 µs: the price of \
+             a parallel call, as long as serial takes for 3.0·10⁴ and 2.0·10³ numbers."
+        );
+        // Threads slower at the largest size: never.
+        rows[10].best = Duration::from_micros(300);
+        assert_eq!(
+            verdict(&rows, Way::Threads).unwrap(),
+            "std threads never win, up to 10⁵ numbers (0.67× there): at these sizes, stay serial."
+        );
+        // Faster everywhere.
+        let everywhere = [row(100, Way::Serial, 4), row(100, Way::Rayon, 2)];
+        assert_eq!(
+            verdict(&everywhere, Way::Rayon).unwrap(),
+            "rayon wins at every size measured, from 10² (2.0×)."
+        );
+    }
+
+    /// Sizes and ratios as the sentences write them.
+    #[test]
+    fn sizes_and_ratios_read_short() {
+        assert_eq!(size_name(3_000_000), "3·10⁶");
+        assert_eq!(size_name(100), "10²");
+        assert_eq!(times(0.004_08), "0.0041×");
+        assert_eq!(times(0.62), "0.62×");
+        assert_eq!(times(1.93), "1.9×");
+        assert_eq!(times(12.4), "12×");
+        assert_eq!(about(170.4), "170");
+        assert_eq!(about(170_400.0), "1.7·10⁵");
     }
 
     /// The plot's points: size ascending, speedup = serial time / this way's time.

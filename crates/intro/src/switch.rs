@@ -1,9 +1,9 @@
 //! What a switch costs: the reason tasks are cheap.
 //!
-//! The Python slides *Concurrency and Parallelism* define a context switch ("storing and
+//! The Python course notebook *Concurrency and Parallelism* defines a context switch ("storing and
 //! restoring the state … of a process or thread so that execution can be resumed from
 //! the same point at a later time") and set OS threads beside green threads, scheduled by
-//! a runtime instead of the kernel. They never measure either. Here we do: two parties
+//! a runtime instead of the kernel. It never measures either. Here we do: two parties
 //! play ping-pong, a number goes over and comes straight back, again and again, and the
 //! wall time divided among the hand-offs is what one switch costs:
 //!
@@ -31,6 +31,13 @@
 //! Every reply must equal the number just sent: [`Measured::answered`] counts the replies
 //! that did, so a lost, doubled or reordered message shows as `answered < round_trips`.
 //!
+//! The kernel keeps its own count of the switches it made (`getrusage`: voluntary, when a
+//! thread waits, and involuntary, when it is preempted), for this process and for the
+//! children it has reaped. [`Measured::kernel_switches`] is that count over the ping-pong:
+//! about two per round trip for threads and processes, about none for tasks, whose
+//! hand-offs the kernel never sees. [`Measured::child_switches`] is the children's part
+//! alone, more than zero only when the other side was another process.
+//!
 //! The process kind needs lecture 1's echo role in the program's `main`, before anything
 //! else:
 //!
@@ -52,13 +59,15 @@
 //! ```
 
 use std::io;
+use std::mem::MaybeUninit;
 use std::time::{Duration, Instant};
 
 use common::affinity::PinnedToOneCpu;
+use common::measure::fmt_duration;
 use pipes::latency::{self, Transport};
 
 /// Who plays ping-pong.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Kind {
     /// Two OS threads of this process, scheduled by the kernel.
     Threads,
@@ -83,7 +92,7 @@ impl Kind {
 }
 
 /// Where the two sides may run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Placement {
     /// Both sides on one CPU (what `taskset -c 0` does): every hand-off is a switch.
     Pinned,
@@ -121,6 +130,12 @@ pub struct Measured {
     pub elapsed: Duration,
     /// `elapsed` shared out among the `2 × round_trips` hand-offs, in nanoseconds.
     pub ns_per_switch: f64,
+    /// Context switches the kernel counted in this process and the children it reaped,
+    /// from the start of the ping-pong to its end: warm-up, spawning and reaping included.
+    pub kernel_switches: u64,
+    /// The reaped children's part of `kernel_switches`: more than zero only when the
+    /// other side was a process of its own.
+    pub child_switches: u64,
 }
 
 impl Measured {
@@ -142,6 +157,8 @@ impl Measured {
             answered,
             elapsed,
             ns_per_switch,
+            kernel_switches: 0,
+            child_switches: 0,
         }
     }
 
@@ -149,6 +166,37 @@ impl Measured {
     pub fn all_answered(&self) -> bool {
         self.answered == self.round_trips
     }
+
+    /// Switches per second: one every `ns_per_switch` nanoseconds.
+    pub fn switches_per_s(&self) -> f64 {
+        1e9 / self.ns_per_switch.max(f64::MIN_POSITIVE)
+    }
+
+    /// The kernel's context switches per round trip, the warm-up's round trips counted
+    /// too (they are inside the count): about 2 for threads and processes, about 0 for
+    /// tasks.
+    pub fn kernel_switches_per_round_trip(&self) -> f64 {
+        self.kernel_switches as f64 / (self.round_trips + latency::WARM_UP) as f64
+    }
+}
+
+/// The context switches the kernel has counted for this process (every thread of it, the
+/// ended ones too) and for its reaped children: (this process, its children).
+pub fn kernel_switches_so_far() -> (u64, u64) {
+    let count = |who| {
+        let mut usage = MaybeUninit::<libc::rusage>::uninit();
+        // Safety: `usage` is writable memory the size of a `rusage`, all getrusage needs;
+        // it fills the whole struct when it returns 0, and we read it only then.
+        let usage = unsafe {
+            match libc::getrusage(who, usage.as_mut_ptr()) {
+                0 => usage.assume_init(),
+                _ => return 0,
+            }
+        };
+        let switches = usage.ru_nvcsw + usage.ru_nivcsw;
+        u64::try_from(switches).unwrap_or(0)
+    };
+    (count(libc::RUSAGE_SELF), count(libc::RUSAGE_CHILDREN))
 }
 
 /// Plays `round_trips` round trips of ping-pong between two parties of `kind`, placed as
@@ -164,18 +212,109 @@ pub fn ping_pong(kind: Kind, placement: Placement, round_trips: u64) -> io::Resu
         Placement::Pinned => Some(PinnedToOneCpu::first_allowed()?),
         Placement::Free => None,
     };
+    let (own_before, children_before) = kernel_switches_so_far();
     let (elapsed, answered) = match kind {
         Kind::Threads => lecture_1(Transport::Crossbeam, round_trips)?,
         Kind::Tasks => between_tasks(round_trips)?,
         Kind::Processes => lecture_1(Transport::OsPipe, round_trips)?,
     };
-    Ok(Measured::new(
-        kind,
-        placement,
-        round_trips,
-        answered,
-        elapsed,
-    ))
+    let (own, children) = kernel_switches_so_far();
+    let mut measured = Measured::new(kind, placement, round_trips, answered, elapsed);
+    measured.child_switches = children.saturating_sub(children_before);
+    measured.kernel_switches = own.saturating_sub(own_before) + measured.child_switches;
+    Ok(measured)
+}
+
+/// The fastest run of `kind` placed as `placement` among `runs`, every reply answered
+/// (a run that lost one is no figure at all).
+pub fn fastest(runs: &[Measured], kind: Kind, placement: Placement) -> Option<&Measured> {
+    runs.iter()
+        .filter(|m| m.kind == kind && m.placement == placement && m.all_answered())
+        .min_by(|a, b| a.ns_per_switch.total_cmp(&b.ns_per_switch))
+}
+
+/// What the figures say, one line per placement measured, cheapest switch first:
+///
+/// ```text
+/// Pinned to one CPU: a task switch costs 52 ns; a thread switch 71× that (3.70 µs), a process switch 95× (4.93 µs).
+/// Kernel switches per round trip, pinned to one CPU: processes 2.00, threads 2.01, tasks 0.00.
+/// ```
+///
+/// from the fastest run of each kind and placement (see [`fastest`]).
+pub fn conclusion(runs: &[Measured]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for placement in Placement::ALL {
+        let mut best: Vec<&Measured> = Kind::ALL
+            .iter()
+            .filter_map(|&kind| fastest(runs, kind, placement))
+            .collect();
+        best.sort_by(|a, b| a.ns_per_switch.total_cmp(&b.ns_per_switch));
+        let Some((cheapest, dearer)) = best.split_first() else {
+            continue;
+        };
+        let ns = |m: &Measured| fmt_duration(Duration::from_nanos(m.ns_per_switch.round() as u64));
+        let mut line = format!(
+            "{}: a {} switch costs {}",
+            capitalised(placement.label()),
+            noun(cheapest.kind),
+            ns(cheapest)
+        );
+        for (index, m) in dearer.iter().enumerate() {
+            let times = m.ns_per_switch / cheapest.ns_per_switch.max(f64::MIN_POSITIVE);
+            // Two figures: 1.2×, 9.5×, 48×.
+            let decimals = usize::from(times < 9.95);
+            let that = if index == 0 { " that" } else { "" };
+            let joint = if index == 0 { "; a" } else { ", a" };
+            let (noun, ns) = (noun(m.kind), ns(m));
+            line.push_str(&format!(
+                "{joint} {noun} switch {times:.decimals$}×{that} ({ns})"
+            ));
+        }
+        lines.push(line + ".");
+        let counts: Vec<String> = Kind::ALL
+            .iter()
+            .filter_map(|&kind| fastest(runs, kind, placement))
+            .map(|m| {
+                format!(
+                    "{} {:.2}",
+                    plural(m.kind),
+                    m.kernel_switches_per_round_trip()
+                )
+            })
+            .collect();
+        lines.push(format!(
+            "Kernel switches per round trip, {}: {}.",
+            placement.label(),
+            counts.join(", ")
+        ));
+    }
+    lines
+}
+
+/// `"pinned to one CPU"` as the start of a sentence.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// What one side of `kind` is called in a sentence.
+fn noun(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Threads => "thread",
+        Kind::Tasks => "task",
+        Kind::Processes => "process",
+    }
+}
+
+/// Both sides of `kind`, in a sentence.
+fn plural(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Threads => "threads",
+        Kind::Tasks => "tasks",
+        Kind::Processes => "processes",
+    }
 }
 
 /// Lecture 1's round trips over `transport` (its warm-up untimed): the time, and how many
@@ -194,6 +333,7 @@ fn gone<E>(_: E) -> io::Error {
 fn between_tasks(round_trips: u64) -> io::Result<(Duration, u64)> {
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     runtime.block_on(async move {
+        // ANCHOR: tasks
         let (ping_tx, mut ping_rx) = tokio::sync::mpsc::channel::<u64>(1);
         let (pong_tx, mut pong_rx) = tokio::sync::mpsc::channel::<u64>(1);
         // Pong: send every number straight back.
@@ -210,6 +350,7 @@ fn between_tasks(round_trips: u64) -> io::Result<(Duration, u64)> {
                 ping_tx.send(n).await.map_err(gone)?;
                 pong_rx.recv().await.ok_or_else(|| gone(()))
             };
+            // ANCHOR_END: tasks
             for n in 0..latency::WARM_UP {
                 round_trip(n).await?;
             }
@@ -263,10 +404,11 @@ mod tests {
         }
     }
 
-    /// A round trip is two switches: 1 000 round trips in 2 µs are 1 ns per switch.
+    /// A round trip is two switches: 1 000 round trips in 2 µs are 1 ns per switch, a
+    /// billion a second.
     #[test]
     fn a_round_trip_is_two_switches() {
-        let m = Measured::new(
+        let mut m = Measured::new(
             Kind::Tasks,
             Placement::Free,
             1_000,
@@ -274,6 +416,76 @@ mod tests {
             Duration::from_micros(2),
         );
         assert_eq!(m.ns_per_switch, 1.0);
+        assert_eq!(m.switches_per_s(), 1e9);
+        // The kernel's count covers the warm-up's round trips too.
+        m.kernel_switches = 2 * (1_000 + latency::WARM_UP);
+        assert_eq!(m.kernel_switches_per_round_trip(), 2.0);
+    }
+
+    /// A run of `kind` at `ns` per switch, `kernel` kernel switches per round trip.
+    fn run(kind: Kind, placement: Placement, ns: u64, kernel: u64) -> Measured {
+        let mut m = Measured::new(
+            kind,
+            placement,
+            1_000,
+            1_000,
+            Duration::from_nanos(2_000 * ns),
+        );
+        m.kernel_switches = kernel * (1_000 + latency::WARM_UP);
+        m
+    }
+
+    /// The conclusion puts the cheapest switch first and the others as multiples of it,
+    /// from each kind's fastest run; a run with a lost reply counts for nothing.
+    #[test]
+    fn the_conclusion_compares_with_the_cheapest_switch() {
+        let mut lost = run(Kind::Tasks, Placement::Pinned, 10, 0);
+        lost.answered -= 1;
+        let runs = [
+            run(Kind::Threads, Placement::Pinned, 4_000, 2),
+            run(Kind::Tasks, Placement::Pinned, 60, 0),
+            run(Kind::Tasks, Placement::Pinned, 50, 0),
+            lost,
+            run(Kind::Processes, Placement::Pinned, 5_000, 2),
+            run(Kind::Threads, Placement::Free, 900, 1),
+            run(Kind::Processes, Placement::Free, 30_000, 2),
+        ];
+        let free = [
+            run(Kind::Threads, Placement::Free, 90, 0),
+            run(Kind::Tasks, Placement::Free, 60, 0),
+        ];
+        assert_eq!(
+            conclusion(&free)[0],
+            "Free: a task switch costs 60 ns; a thread switch 1.5× that (90 ns)."
+        );
+        assert_eq!(
+            fastest(&runs, Kind::Tasks, Placement::Pinned)
+                .unwrap()
+                .ns_per_switch,
+            50.0
+        );
+        assert_eq!(
+            conclusion(&runs),
+            [
+                "Pinned to one CPU: a task switch costs 50 ns; a thread switch 80× that \
+                 (4.00 µs), a process switch 100× (5.00 µs).",
+                "Kernel switches per round trip, pinned to one CPU: processes 2.00, \
+                 threads 2.00, tasks 0.00.",
+                "Free: a thread switch costs 900 ns; a process switch 33× that (30.0 µs).",
+                "Kernel switches per round trip, free: processes 2.00, threads 1.00.",
+            ]
+        );
+        assert!(conclusion(&[]).is_empty());
+    }
+
+    /// The kernel's counts only grow: a thread that sleeps is switched out at least once.
+    #[test]
+    fn the_kernel_counts_a_sleep_as_a_switch() {
+        let (own, children) = kernel_switches_so_far();
+        thread::sleep(Duration::from_millis(2));
+        let (own_after, children_after) = kernel_switches_so_far();
+        assert!(own_after > own, "{own} then {own_after}");
+        assert!(children_after >= children);
     }
 
     /// Pinned, this thread (and what it starts) sees one CPU; afterwards, all it had.
