@@ -59,10 +59,6 @@ fn main() -> ExitCode {
     if let Some(exit) = process::run_child([echo]) {
         return exit;
     }
-    // Safety: at the start of main, before any thread exists, put back the default
-    // action for SIGPIPE: a closed stdout (`| head -3`) ends the program quietly, as it
-    // ends `ls | head -3`, instead of making the next `println!` panic.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     common::exit_code("context_switch", run(&Args::parse()))
 }
 
@@ -73,7 +69,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .json(args.json)
         .without_speedup();
     if !args.json {
-        println!(
+        common::say!(
             "Ping-pong, {} round trips a row, two switches each, every reply checked.\n",
             args.round_trips
         );

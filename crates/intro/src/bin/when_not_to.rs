@@ -50,10 +50,6 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    // Safety: at the start of main, before any thread exists, put back the default
-    // action for SIGPIPE: a closed stdout (`| head -3`) ends the program quietly, as it
-    // ends `ls | head -3`, instead of making the next `println!` panic.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     common::exit_code("when_not_to", run(&Args::parse()))
 }
 
@@ -63,7 +59,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     if !args.json {
         let (first, last) = (sizes[0], sizes[sizes.len() - 1]);
         let (first, last) = (crossover::size_name(first), crossover::size_name(last));
-        println!(
+        common::say!(
             "The sum of 0, 1, …, n − 1, n from {first} to {last}: serial, std threads, rayon."
         );
     }
@@ -90,7 +86,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         plot(&rows).write_svg(path)?;
         match args.json {
             true => eprintln!("plot written to {}", path.display()),
-            false => println!("plot written to {}", path.display()),
+            false => common::say!("plot written to {}", path.display()),
         }
     }
     Ok(())
