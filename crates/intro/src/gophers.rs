@@ -37,6 +37,9 @@
 //! times the single gopher's rate (`4 n / (n + 3)`: 3.08× for 10 cartloads, 3.99× for
 //! 1000) because filling it costs three actions before the first book burns.
 //!
+//! [`Outcome::timeline`] draws a run as a picture: a row per gopher, a span per action,
+//! coloured by its step (load, move, unload, return).
+//!
 //! ```
 //! use intro::gophers::{self, Costs, Design};
 //! use std::time::Duration;
@@ -52,6 +55,7 @@
 use std::sync::{Arc, Mutex as StdMutex, PoisonError};
 use std::time::Duration;
 
+use common::timeline::Timeline;
 use tokio::sync::{Mutex, mpsc};
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep};
@@ -156,6 +160,48 @@ impl Design {
             Design::StagingPile => "staging-pile",
             Design::TwoStagingPiles => "two-staging-piles",
         }
+    }
+
+    /// Its place in the talk's order: 1 for [`Design::OneGopher`], 7 for the last.
+    pub fn number(self) -> usize {
+        1 + Design::ALL
+            .iter()
+            .position(|&design| design == self)
+            .expect("every design is in ALL")
+    }
+
+    /// The file its picture goes to, named in the talk's order: `1-one-gopher.svg`.
+    pub fn picture_file(self) -> String {
+        format!("{}-{}.svg", self.number(), self.name())
+    }
+
+    /// What the talk calls the design, and what it shows, for a conclusion to print.
+    pub fn point(self) -> (&'static str, &'static str) {
+        match self {
+            Design::OneGopher => ("one gopher", "the baseline"),
+            Design::MoreGophers => (
+                "more gophers sharing one cart",
+                "not automatically parallel",
+            ),
+            Design::DoubleEverything => ("double everything", "two independent copies"),
+            Design::Pipeline => ("the pipeline", "four procedures, one action each"),
+            Design::TwoPipelines => ("two pipelines", "parallel on the other axis"),
+            Design::StagingPile => ("a staging pile", "another breakdown, trips half as long"),
+            Design::TwoStagingPiles => ("two staging piles", "that breakdown, doubled"),
+        }
+    }
+
+    /// Its gophers and carts in words: `1 gopher, 1 cart`, `4 gophers, 4 carts`.
+    pub fn crew(self) -> String {
+        let some = |count: usize, what: &str| match count {
+            1 => format!("1 {what}"),
+            _ => format!("{count} {what}s"),
+        };
+        format!(
+            "{}, {}",
+            some(self.gophers(), "gopher"),
+            some(self.carts(), "cart")
+        )
     }
 
     /// What the design is and what the talk says of it, for a program to print.
@@ -312,6 +358,42 @@ impl Outcome {
             .filter(|action| action.gopher == gopher)
             .map(|action| action.end - action.start)
             .sum()
+    }
+
+    /// Who did what, when, as a [`Timeline`]: a row per gopher (in the order they
+    /// first started work, the first on top), a span per action labelled by its step.
+    pub fn timeline(&self) -> Timeline {
+        let timeline = Timeline::new();
+        let mut actions: Vec<&Action> = self.actions.iter().collect();
+        actions.sort_by(|a, b| (a.start, &a.gopher).cmp(&(b.start, &b.gopher)));
+        let at = |time: Duration| timeline.origin_ns() + time.as_nanos() as u64;
+        for action in actions {
+            let (start, end) = (at(action.start), at(action.end));
+            timeline.record(&action.gopher, action.step.label(), start, end);
+        }
+        timeline
+    }
+
+    /// A picture's title: `4. pipeline: 100 books in 13.0 s, 4 gophers, 4 carts, 4 at once`.
+    pub fn caption(&self) -> String {
+        let design = self.design;
+        format!(
+            "{}. {}: {} books in {:.1} s, {}, {} at once",
+            design.number(),
+            design.name(),
+            self.books,
+            self.elapsed.as_secs_f64(),
+            design.crew(),
+            self.most_at_once()
+        )
+    }
+
+    /// What the run shows, given its `speedup` over one gopher: `the pipeline: 3.08× with
+    /// 4 gophers, 4 carts, 4 at once — four procedures, one action each`.
+    pub fn verdict(&self, speedup: f64) -> String {
+        let (what, lesson) = self.design.point();
+        let (crew, most) = (self.design.crew(), self.most_at_once());
+        format!("{what}: {speedup:.2}× with {crew}, {most} at once — {lesson}")
     }
 
     /// The most gophers working at one moment: the parallelism the design achieved.
@@ -617,6 +699,7 @@ async fn round_trips(
     sink: Sink,
     costs: Costs,
 ) {
+    // ANCHOR: round_trip
     loop {
         let mut cart = cart.lock().await; // wait for the cart
         if !load(yard, &me, &pile, &mut cart).await {
@@ -626,6 +709,7 @@ async fn round_trips(
         unload(yard, &me, &mut cart, &sink).await;
         yard.work(&me, Step::Return, costs.back).await;
     } // the cart is let go here, and the next gopher in line takes it
+    // ANCHOR_END: round_trip
 }
 
 /// Four gophers, one action each, passing [`PIPELINE_CARTS`] carts along channels:
@@ -656,12 +740,14 @@ async fn pipeline(yard: &Yard, suffix: &str, pile: Arc<Pile>, fire: Arc<Mutex<Ve
             to_mover.send(cart).await.expect("the mover waits");
         }
     };
+    // ANCHOR: move_stage
     let move_stage = async move {
         while let Some(cart) = loaded.recv().await {
             yard.work(&mover, Step::Move, costs.travel).await;
             to_unloader.send(cart).await.expect("the unloader waits");
         }
     };
+    // ANCHOR_END: move_stage
     let unload_stage = async move {
         while let Some(mut cart) = arrived.recv().await {
             unload(yard, &unloader, &mut cart, &sink).await;
@@ -833,6 +919,53 @@ mod tests {
         for stage in ["loader", "mover", "unloader", "returner"] {
             assert_eq!(piped.busy(stage), 10 * C, "{stage}");
         }
+    }
+
+    /// The designs are numbered in the talk's order, their pictures named so, and each
+    /// says its crew in words.
+    #[test]
+    fn designs_are_numbered_and_named_in_the_talks_order() {
+        let files: Vec<String> = Design::ALL.iter().map(|d| d.picture_file()).collect();
+        assert_eq!(files[0], "1-one-gopher.svg");
+        assert_eq!(files[3], "4-pipeline.svg");
+        assert_eq!(files[6], "7-two-staging-piles.svg");
+        assert_eq!(Design::OneGopher.crew(), "1 gopher, 1 cart");
+        assert_eq!(Design::MoreGophers.crew(), "3 gophers, 1 cart");
+        assert_eq!(Design::MoreGophers.point().1, "not automatically parallel");
+    }
+
+    /// The picture has a row per gopher, the first to start on top, and a span per
+    /// action at its time; the caption gives the figures.
+    #[tokio::test(start_paused = true)]
+    async fn the_timeline_draws_every_action_of_every_gopher() {
+        let piped = timed(Design::Pipeline, 100).await;
+        let timeline = piped.timeline();
+        assert_eq!(timeline.rows(), ["loader", "mover", "unloader", "returner"]);
+        let spans = timeline.spans();
+        assert_eq!(spans.len(), piped.actions.len());
+        let origin = timeline.origin_ns();
+        let last = spans.iter().map(|span| span.end_ns - origin).max();
+        assert_eq!(last, Some(13 * 1_000_000_000));
+        let first = &spans[0];
+        assert_eq!(
+            (first.row.as_str(), first.label.as_str()),
+            ("loader", "load")
+        );
+        assert_eq!(
+            piped.caption(),
+            "4. pipeline: 100 books in 13.0 s, 4 gophers, 4 carts, 4 at once"
+        );
+        let svg = timeline.to_svg(&piped.caption()).unwrap();
+        for text in ["loader", "returner", "load", "move", "unload", "return"] {
+            assert!(svg.contains(text), "{text} missing");
+        }
+        let more = timed(Design::MoreGophers, 100).await;
+        assert_eq!(more.timeline().rows(), ["gopher 1", "gopher 2", "gopher 3"]);
+        assert_eq!(
+            more.verdict(1.0),
+            "more gophers sharing one cart: 1.00× with 3 gophers, 1 cart, 1 at once — \
+             not automatically parallel"
+        );
     }
 
     /// The real-time and virtual-time entry points run the same code: both burn every

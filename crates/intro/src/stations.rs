@@ -16,9 +16,16 @@
 //! each job's latency, the throughput once the system is full, the total time and the
 //! order in which the jobs came out.
 //!
+//! Both designs are *lines* of [`Stage`]s: a stage is one or more identical stations
+//! taking from one channel and passing to the next. A pipeline of 8 is 8 stages of one
+//! station; a farm of 8 is one stage of 8 stations. [`run_line`] runs any line, e.g. a
+//! pipeline whose fourth station takes 3 units (the chapter's exercise), and [`ideal`]
+//! says what the arithmetic predicts for it: the latency of a job alone is the sum of the
+//! services, and the slowest stage sets the pace of the whole line.
+//!
 //! # One station, two clocks
 //!
-//! A station's service is a wait of one unit (like a pizza oven, not like a sum), so
+//! A station's service is a wait of a unit or more (like a pizza oven, not a sum), so
 //! eight stations serve at once even on a two-core machine. Every time-related thing a
 //! station does goes through a [`Clock`]: take a job, serve it, pass it on. There are two:
 //!
@@ -86,8 +93,12 @@ pub trait Clock: Sync {
     fn pass<T>(&self, output: &Sender<T>, item: T);
     /// Closes this end of a channel: once all ends are closed, `take` returns `None`.
     fn close<T>(&self, output: Sender<T>);
+    /// `units` units of service.
+    fn serve_for(&self, units: u32);
     /// One unit of service.
-    fn serve(&self);
+    fn serve(&self) {
+        self.serve_for(1);
+    }
 }
 
 /// Real time: blocking channels and `thread::sleep(unit)`. What the program measures.
@@ -126,8 +137,8 @@ impl Clock for WallClock {
     fn close<T>(&self, output: Sender<T>) {
         drop(output);
     }
-    fn serve(&self) {
-        thread::sleep(self.unit);
+    fn serve_for(&self, units: u32) {
+        thread::sleep(self.unit * units);
     }
 }
 
@@ -271,9 +282,9 @@ impl Clock for VirtualClock {
         drop(output);
         self.handed_off(&mut state);
     }
-    fn serve(&self) {
+    fn serve_for(&self, units: u32) {
         let mut state = self.lock();
-        let until = state.now + self.unit;
+        let until = state.now + self.unit * units;
         state.alarms.push(Reverse(until));
         state.awake -= 1;
         self.advance(&mut state);
@@ -290,14 +301,160 @@ pub fn station<C>(clock: &C, input: Receiver<Job>, output: Sender<Job>)
 where
     C: Clock,
 {
+    station_serving(clock, 1, input, output);
+}
+
+/// A station whose service takes `units` units: [`station`] is `station_serving(clock, 1, …)`.
+pub fn station_serving<C>(clock: &C, units: u32, input: Receiver<Job>, output: Sender<Job>)
+where
+    C: Clock,
+{
     while let Some(mut job) = clock.take(&input) {
         // Latency starts when the first station takes the job.
         job.started.get_or_insert(clock.now());
-        clock.serve(); // one unit of time
+        clock.serve_for(units); // the service: a wait, like an oven's
         clock.pass(&output, job);
     }
     clock.close(output); // the next station (or the exit) sees we are done
     clock.leave();
+}
+
+/// One stage of a line: `copies` identical stations side by side, all taking jobs from
+/// one channel and passing them to the next stage's; each serves a job for `service`
+/// units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stage {
+    /// Units of time one job takes at one of the stage's stations (at least 1).
+    pub service: u32,
+    /// Stations of the stage, serving at once (at least 1).
+    pub copies: usize,
+}
+
+impl Stage {
+    /// One station of one unit: a pipeline is a line of these.
+    pub const ONE: Stage = Stage {
+        service: 1,
+        copies: 1,
+    };
+
+    /// One station whose service takes `units` units.
+    pub fn serving(units: u32) -> Stage {
+        Stage {
+            service: units,
+            copies: 1,
+        }
+    }
+
+    /// Jobs per unit the stage passes on once it is busy: `copies / service`.
+    pub fn rate(&self) -> f64 {
+        self.copies as f64 / f64::from(self.service)
+    }
+}
+
+impl Design {
+    /// Both designs, in the Python notes' order.
+    pub const BOTH: [Design; 2] = [Design::Pipeline, Design::Farm];
+
+    /// Its name in tables and rows: `pipeline`, `farm`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Design::Pipeline => "pipeline",
+            Design::Farm => "farm",
+        }
+    }
+
+    /// The Python notes' arithmetic for `jobs` jobs through `stations` stations: see
+    /// [`ideal`].
+    pub fn ideal(self, jobs: usize, stations: usize) -> Ideal {
+        ideal(&self.stages(stations), jobs)
+    }
+
+    /// How the total grows with `N` jobs: `N + 7` for a pipeline of 8, `⌈N / 8⌉` for a
+    /// farm.
+    pub fn formula(self, stations: usize) -> String {
+        match self {
+            Design::Pipeline => format!("N + {}", stations.saturating_sub(1)),
+            Design::Farm => format!("⌈N / {stations}⌉"),
+        }
+    }
+
+    /// The design as a line of stages: a pipeline of `stations` is `stations` stages of
+    /// one station; a farm is one stage of `stations` stations.
+    pub fn stages(self, stations: usize) -> Vec<Stage> {
+        match self {
+            Design::Pipeline => vec![Stage::ONE; stations],
+            Design::Farm => vec![Stage {
+                service: 1,
+                copies: stations,
+            }],
+        }
+    }
+}
+
+/// What the arithmetic predicts for a line, in units, when every job waits at the door
+/// at time 0: see [`ideal`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ideal {
+    /// A job alone (or the first one): the sum of the services.
+    pub latency: f64,
+    /// Jobs per unit once the line is full: the slowest stage's [`Stage::rate`].
+    pub throughput: f64,
+    /// From time 0 to the last exit.
+    pub total: f64,
+}
+
+impl std::fmt::Display for Ideal {
+    /// `latency 8, 1 job a unit, 71 units`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let jobs = if self.throughput == 1.0 {
+            "job"
+        } else {
+            "jobs"
+        };
+        write!(
+            f,
+            "latency {}, {} {jobs} a unit, {} units",
+            short(self.latency),
+            short(self.throughput),
+            short(self.total)
+        )
+    }
+}
+
+/// A figure in units: whole numbers without decimals, others with three.
+fn short(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x}")
+    } else {
+        format!("{x:.3}")
+    }
+}
+
+/// The ideal figures of `stages` for `jobs` jobs. The first job takes the sum of the
+/// services; after it, each stage needs `⌈jobs / copies⌉ − 1` more rounds of its service
+/// to let the others through, and the stage that needs longest decides when the last
+/// job is out. A pipeline of `s`: latency `s`, 1 job a unit, `jobs + s − 1` units; a
+/// farm of `s`: 1, `s`, `⌈jobs / s⌉`. Exact for pipelines, farms, and lines with one
+/// slow station, alone or in as many copies as it takes units (the tests check these).
+/// Fewer copies than that start one unit apart, so the last job may come out a unit or
+/// so later than this says.
+pub fn ideal(stages: &[Stage], jobs: usize) -> Ideal {
+    let latency: u32 = stages.iter().map(|stage| stage.service).sum();
+    let throughput = stages.iter().map(Stage::rate).fold(f64::INFINITY, f64::min);
+    let rounds = |stage: &Stage| {
+        (jobs.div_ceil(stage.copies.max(1)) as f64 - 1.0) * f64::from(stage.service)
+    };
+    let rest = stages.iter().map(rounds).fold(0.0, f64::max);
+    let total = if jobs == 0 {
+        0.0
+    } else {
+        f64::from(latency) + rest
+    };
+    Ideal {
+        latency: f64::from(latency),
+        throughput,
+        total,
+    }
 }
 
 /// What one run measured. Times are in units of service (exact in virtual time).
@@ -307,6 +464,8 @@ pub struct Outcome {
     pub design: Design,
     /// How many stations there were.
     pub stations: usize,
+    /// The line they formed: see [`Design::stages`] and [`run_line`].
+    pub stages: Vec<Stage>,
     /// The length of one unit of service.
     pub unit: Duration,
     /// Each job's latency, by job id: from a station first taking it to its exit.
@@ -327,6 +486,19 @@ impl Outcome {
         in_units(self.total, self.unit)
     }
 
+    /// The mean latency, in units (0 when there were no jobs).
+    pub fn latency_mean(&self) -> f64 {
+        let jobs = self.latency.len().max(1) as f64;
+        self.latency.iter().sum::<f64>() / jobs
+    }
+
+    /// Every job came out, each exactly once.
+    pub fn each_once(&self) -> bool {
+        let mut ids = self.order.clone();
+        ids.sort_unstable();
+        ids.into_iter().eq(0..self.latency.len())
+    }
+
     /// The smallest and largest latency, in units (0 and 0 when there were no jobs).
     pub fn latency_range(&self) -> (f64, f64) {
         let min = self.latency.iter().copied().fold(f64::INFINITY, f64::min);
@@ -340,17 +512,24 @@ fn in_units(time: Duration, unit: Duration) -> f64 {
     time.as_nanos() as f64 / unit.as_nanos() as f64
 }
 
-/// Jobs per unit once the system is full: the system is full from the unit
-/// in which the first job comes out, so count every job over the units from
-/// that one to the last exit. A pipeline of `s` stations: first out at `s`,
-/// last at `n + s - 1`, `n` jobs in `n` units: 1. A farm: `s` jobs a unit.
+/// Jobs per unit once the system is full: the jobs that came out after the first
+/// exit, over the time from the first exit to the last. Exits within half a unit of the
+/// first (a farm's first batch: the same instant in virtual time) count as the first.
+/// A pipeline of `s` stations: first out at `s`, then one a unit: 1. A farm: `s` jobs
+/// out at unit 1, `s` more each unit after: `s`. A line whose slowest station takes 3
+/// units: one out every 3 units: 1/3. When every job came out in the first batch, that
+/// batch took one unit.
 pub fn throughput(finished: &[f64]) -> f64 {
     let first = finished.iter().copied().fold(f64::INFINITY, f64::min);
     let last = finished.iter().copied().fold(0.0, f64::max);
+    let in_first = finished.iter().filter(|&&out| out < first + 0.5).count();
     if finished.is_empty() {
-        return 0.0;
+        0.0
+    } else if in_first == finished.len() {
+        in_first as f64
+    } else {
+        (finished.len() - in_first) as f64 / (last - first)
     }
-    finished.len() as f64 / (last - first + 1.0)
 }
 
 /// Runs `jobs` jobs through `stations` stations arranged as `design`, in real time,
@@ -365,34 +544,44 @@ pub fn run(design: Design, jobs: usize, stations: usize, unit: Duration) -> Outc
 /// If `stations` is 0.
 pub fn run_on<C: Clock>(clock: &C, design: Design, jobs: usize, stations: usize) -> Outcome {
     assert!(stations > 0, "a system needs at least one station");
+    let mut outcome = run_line(clock, &design.stages(stations), jobs);
+    outcome.design = design;
+    outcome
+}
+
+/// Runs `jobs` jobs through a line of `stages` on `clock`, all waiting at the door at
+/// time 0. Its [`Outcome::design`] says [`Design::Pipeline`]: a line is a pipeline whose
+/// stages may be slow or farmed ([`run_on`] sets it for a farm).
+///
+/// # Panics
+/// If there is no stage, or a stage has no station or a service of 0 units.
+pub fn run_line<C: Clock>(clock: &C, stages: &[Stage], jobs: usize) -> Outcome {
+    let served = |stage: &Stage| stage.copies > 0 && stage.service > 0;
+    assert!(
+        !stages.is_empty() && stages.iter().all(served),
+        "a line needs at least one station in every stage, each serving at least a unit"
+    );
     clock.enter(); // this thread: it feeds the door and collects the exits
     let t0 = clock.now();
-    let (door, first) = unbounded();
-    let (exit, exits) = unbounded();
     let done = thread::scope(|scope| {
-        let spawn = |input: Receiver<Job>, output: Sender<Job>| {
+        // A station thread serving `units` a job, announced to the clock first.
+        let spawn = |units: u32, input: Receiver<Job>, output: Sender<Job>| {
             clock.enter();
-            scope.spawn(move || station(clock, input, output));
+            scope.spawn(move || station_serving(clock, units, input, output));
         };
-        match design {
-            // Station i takes what station i - 1 passes: one line.
-            Design::Pipeline => {
-                let mut input = first;
-                for _ in 1..stations {
-                    let (next, next_input) = unbounded();
-                    spawn(input, next);
-                    input = next_input;
-                }
-                spawn(input, exit);
+        // ANCHOR: wiring
+        let (door, mut input) = unbounded();
+        for &stage in stages {
+            // Every station of a stage takes from one channel, `input`,
+            // and passes to the same next one, `output`.
+            let (output, next_input) = unbounded();
+            for _ in 0..stage.copies {
+                spawn(stage.service, input.clone(), output.clone());
             }
-            // Every station takes from the door and passes to the exit.
-            Design::Farm => {
-                for _ in 0..stations {
-                    spawn(first.clone(), exit.clone());
-                }
-                drop((first, exit));
-            }
+            input = next_input; // the next stage takes what this one passes
         }
+        let exits = input; // what the last stage passes on
+        // ANCHOR_END: wiring
         for id in 0..jobs {
             clock.pass(&door, Job { id, started: None });
         }
@@ -404,13 +593,12 @@ pub fn run_on<C: Clock>(clock: &C, design: Design, jobs: usize, stations: usize)
         done
     });
     clock.leave();
-    outcome(design, stations, clock.unit(), t0, jobs, &done)
+    outcome(stages, clock.unit(), t0, jobs, &done)
 }
 
 /// Turns the jobs as they came out, with their exit times, into an [`Outcome`].
 fn outcome(
-    design: Design,
-    stations: usize,
+    stages: &[Stage],
     unit: Duration,
     t0: Duration,
     jobs: usize,
@@ -427,8 +615,9 @@ fn outcome(
     }
     let total = done.last().map_or(Duration::ZERO, |&(_, out)| out - t0);
     Outcome {
-        design,
-        stations,
+        design: Design::Pipeline,
+        stations: stages.iter().map(|stage| stage.copies).sum(),
+        stages: stages.to_vec(),
         unit,
         throughput: throughput(&finished),
         latency,
@@ -455,6 +644,7 @@ mod tests {
         let mut ids = outcome.order.clone();
         ids.sort_unstable();
         assert_eq!(ids, (0..jobs).collect::<Vec<_>>());
+        assert!(outcome.each_once());
     }
 
     /// The Python notes' pipeline: 8 stations, every job's latency is 8 units.
@@ -579,7 +769,150 @@ mod tests {
         assert_eq!(throughput(&[8.0, 9.0, 10.0, 11.0]), 1.0);
         assert_eq!(throughput(&[1.0, 1.0, 1.0, 2.0, 2.0, 2.0]), 3.0);
         assert_eq!(throughput(&[5.0]), 1.0);
+        assert_eq!(throughput(&[10.0, 13.0, 16.0, 19.0]), 1.0 / 3.0);
+        // Wall time: a farm's first batch comes out within a fraction of a unit.
+        let farm = throughput(&[1.01, 1.02, 1.03, 2.01, 2.02, 2.03]);
+        assert!((farm - 3.0 / 1.02).abs() < 1e-9, "{farm}");
         assert_eq!(throughput(&[]), 0.0);
+    }
+
+    /// The chapter's exercise: a line of 8 whose fourth station takes 3 units, on its own
+    /// and as 3 copies side by side (a farm inside the pipeline).
+    fn slow_line(copies: usize) -> Vec<Stage> {
+        let mut stages = vec![Stage::ONE; 8];
+        stages[3] = Stage { service: 3, copies };
+        stages
+    }
+
+    /// One slow station: a job alone takes 10 units (7 + 3), and the slowest station
+    /// sets the pace: one job out every 3 units, job k at 10 + 3k. The jobs wait in front
+    /// of it, so job k's latency is 10 + 2k.
+    #[test]
+    fn a_slow_station_sets_the_pace() {
+        let jobs = 24;
+        let outcome = run_line(&VirtualClock::new(UNIT), &slow_line(1), jobs);
+        let exits: Vec<f64> = (0..jobs).map(|k| 10.0 + 3.0 * k as f64).collect();
+        assert_eq!(outcome.finished, exits);
+        let waits: Vec<f64> = (0..jobs).map(|k| 10.0 + 2.0 * k as f64).collect();
+        assert_eq!(outcome.latency, waits);
+        assert_eq!(outcome.latency_range(), (10.0, 56.0));
+        assert_eq!(outcome.latency_mean(), 33.0);
+        assert_eq!(outcome.throughput, 1.0 / 3.0);
+        assert_eq!(outcome.total_units(), 3.0 * jobs as f64 + 7.0);
+        assert_eq!((outcome.stations, outcome.design), (8, Design::Pipeline));
+        assert_each_once(&outcome, jobs);
+    }
+
+    /// Three copies of the slow station, side by side: it passes a job every unit again,
+    /// nobody waits, every latency is 10 and the line is back to 1 job a unit.
+    #[test]
+    fn three_copies_of_the_slow_station_restore_the_pace() {
+        let jobs = 24;
+        let outcome = run_line(&VirtualClock::new(UNIT), &slow_line(3), jobs);
+        assert_eq!(outcome.latency, vec![10.0; jobs]);
+        assert_eq!(outcome.throughput, 1.0);
+        assert_eq!(outcome.total_units(), jobs as f64 + 9.0);
+        assert_eq!(outcome.order, (0..jobs).collect::<Vec<_>>());
+        assert_eq!(outcome.stations, 10);
+    }
+
+    /// The arithmetic of [`ideal`] is what the runs do: first latency, throughput and
+    /// total, for pipelines, farms, and lines with a slow or a farmed stage.
+    #[test]
+    fn runs_take_what_the_ideal_says() {
+        let mut lines: Vec<Vec<Stage>> = vec![slow_line(1), slow_line(3)];
+        for stations in [1, 3, 8] {
+            lines.push(Design::Pipeline.stages(stations));
+            lines.push(Design::Farm.stages(stations));
+        }
+        lines.push(vec![Stage::serving(2), Stage::serving(3)]);
+        lines.push(vec![
+            Stage {
+                service: 1,
+                copies: 3,
+            },
+            Stage::ONE,
+        ]);
+        for stages in &lines {
+            for jobs in [1, 7, 24] {
+                let outcome = run_line(&VirtualClock::new(UNIT), stages, jobs);
+                let ideal = ideal(stages, jobs);
+                let first = outcome
+                    .latency
+                    .iter()
+                    .copied()
+                    .fold(f64::INFINITY, f64::min);
+                assert_eq!(first, ideal.latency, "{stages:?}, {jobs} jobs");
+                assert_eq!(
+                    outcome.total_units(),
+                    ideal.total,
+                    "{stages:?}, {jobs} jobs"
+                );
+                assert_each_once(&outcome, jobs);
+            }
+            let jobs = 24; // a multiple of every stage's copies: the last round is full
+            let outcome = run_line(&VirtualClock::new(UNIT), stages, jobs);
+            assert_eq!(
+                outcome.throughput,
+                ideal(stages, jobs).throughput,
+                "{stages:?}"
+            );
+        }
+        let pipeline = ideal(&Design::Pipeline.stages(8), 64);
+        assert_eq!(
+            (pipeline.latency, pipeline.throughput, pipeline.total),
+            (8.0, 1.0, 71.0)
+        );
+        let farm = ideal(&Design::Farm.stages(8), 64);
+        assert_eq!((farm.latency, farm.throughput, farm.total), (1.0, 8.0, 8.0));
+        assert_eq!(ideal(&slow_line(1), 0).total, 0.0);
+        assert_eq!(Design::Farm.ideal(64, 8), farm);
+        assert_eq!(pipeline.to_string(), "latency 8, 1 job a unit, 71 units");
+        assert_eq!(farm.to_string(), "latency 1, 8 jobs a unit, 8 units");
+        let slow = ideal(&slow_line(1), 24).to_string();
+        assert_eq!(slow, "latency 10, 0.333 jobs a unit, 79 units");
+        assert_eq!(Design::Pipeline.formula(8), "N + 7");
+        assert_eq!(Design::Farm.formula(8), "⌈N / 8⌉");
+    }
+
+    /// The two designs are lines: running their stages is running them.
+    #[test]
+    fn designs_are_lines_of_stages() {
+        for design in [Design::Pipeline, Design::Farm] {
+            let line = run_line(&VirtualClock::new(UNIT), &design.stages(5), 15);
+            let direct = virtual_run(design, 15, 5);
+            assert_eq!((line.finished, line.stations), (direct.finished, 5));
+            assert_eq!(direct.design, design);
+        }
+        assert_eq!(Stage::serving(3).rate(), 1.0 / 3.0);
+        assert_eq!(Design::BOTH.map(Design::name), ["pipeline", "farm"]);
+        assert_eq!(Design::Farm.stages(8)[0].rate(), 8.0);
+    }
+
+    /// The wall clock serves a slow station for its units too (no speed is asserted).
+    #[test]
+    fn the_wall_clock_serves_several_units() {
+        let outcome = run_line(&WallClock::new(Duration::from_millis(1)), &slow_line(1), 4);
+        assert_eq!(outcome.order, (0..4).collect::<Vec<_>>());
+        assert!(
+            outcome.latency.iter().all(|&l| l >= 10.0),
+            "{:?}",
+            outcome.latency
+        );
+    }
+
+    /// A line without a station cannot serve: refused, not a hang.
+    #[test]
+    #[should_panic(expected = "at least one station")]
+    fn an_empty_stage_is_refused() {
+        run_line(
+            &VirtualClock::new(UNIT),
+            &[Stage {
+                service: 1,
+                copies: 0,
+            }],
+            3,
+        );
     }
 
     /// The virtual clock reports a topology that can never finish instead of hanging:
