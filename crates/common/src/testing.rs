@@ -226,6 +226,21 @@ pub fn is_alive(pid: u32) -> bool {
     }
 }
 
+/// Waits until none of `pids` runs any more (see [`is_alive`]), and fails the test if one
+/// still does after 30 s: a child its parent should have reaped, left behind. Polling a
+/// process expected to end by itself; no timing is asserted.
+pub fn assert_all_gone(pids: &[u32]) {
+    let started = Instant::now();
+    while pids.iter().any(|&pid| is_alive(pid)) {
+        let left: Vec<_> = pids.iter().filter(|&&pid| is_alive(pid)).collect();
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "left behind: {left:?}"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Sends SIGKILL to process `pid`: no chance to clean up, as when a machine loses power
 /// under it. `Err` says why the kernel refused.
 pub fn kill(pid: u32) -> Result<(), String> {

@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::testing::{self, children_of, count, is_alive};
+use common::testing::{self, assert_all_gone, children_of, count, is_alive};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_context_switch");
@@ -143,18 +143,6 @@ fn start_with_a_child(args: &[&str]) -> (Child, u32) {
     }
 }
 
-/// Waits until `pid` runs no more; fails if it still does after a while.
-fn assert_gone(pid: u32) {
-    let started = Instant::now();
-    while is_alive(pid) {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "{pid} left behind"
-        );
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// The other side is this same program, re-executed in lecture 1's echo role, and it is
 /// gone when the program ends.
 #[test]
@@ -183,7 +171,7 @@ fn the_echo_is_this_program_again_and_is_reaped() {
         exe.unwrap(),
         std::path::Path::new(BIN).canonicalize().unwrap()
     );
-    assert_gone(child);
+    assert_all_gone(&[child]);
 }
 
 /// A program killed in the middle of a ping-pong leaves no echo behind.
@@ -200,7 +188,7 @@ fn a_killed_run_leaves_no_process_behind() {
     let (mut program, child) = start_with_a_child(&args);
     testing::kill(program.id()).unwrap();
     program.wait().unwrap();
-    assert_gone(child);
+    assert_all_gone(&[child]);
 }
 
 /// Bad flags are refused by clap with exit status 2, before anything runs.

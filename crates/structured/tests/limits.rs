@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::testing::{self, children_of, count, is_alive};
+use common::testing::{self, assert_all_gone, children_of, count};
 
 const BIN: &str = env!("CARGO_BIN_EXE_limits");
 
@@ -201,19 +201,6 @@ fn start_family(args: &[&str], size: usize) -> (std::process::Child, Vec<u32>) {
             panic!("only {} of {size} processes ever ran", pids.len());
         }
         // Polling for the processes to exist; no timing is asserted.
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Waits until none of `pids` runs any more, and fails if one still does after a while.
-fn assert_all_gone(pids: &[u32]) {
-    let started = Instant::now();
-    while pids.iter().any(|&pid| is_alive(pid)) {
-        let left: Vec<_> = pids.iter().filter(|&&pid| is_alive(pid)).collect();
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "left behind: {left:?}"
-        );
         thread::sleep(Duration::from_millis(20));
     }
 }
