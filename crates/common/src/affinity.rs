@@ -37,6 +37,15 @@ pub fn cpus_available() -> usize {
     allowed_cpus().map_or(1, |cpus| cpus.len().max(1))
 }
 
+/// The CPU the calling thread is running on at this moment (`sched_getcpu`); unless the
+/// thread is pinned, the kernel may move it right after.
+pub fn current_cpu() -> usize {
+    // Safety: sched_getcpu takes no arguments and only reads the kernel's answer.
+    let cpu = unsafe { libc::sched_getcpu() };
+    // It fails only where the kernel cannot tell, which Linux always can.
+    usize::try_from(cpu).expect("sched_getcpu failed")
+}
+
 /// Lets the calling thread run on `cpu` only, until it ends or is moved again.
 ///
 /// An error, not a panic, when the kernel refuses: `cpu` is not one this process may use,
@@ -143,5 +152,39 @@ mod tests {
         })
         .join()
         .unwrap();
+    }
+
+    /// `cpus_available` counts the affinity mask: at least what the standard library
+    /// reports (which may lower it further for a CPU quota), and 1 on a pinned thread.
+    #[test]
+    fn cpus_available_counts_the_mask() {
+        let available = cpus_available();
+        assert_eq!(available, allowed_cpus().unwrap().len());
+        let std_count = std::thread::available_parallelism().unwrap().get();
+        assert!(available >= std_count, "{available} < {std_count}");
+
+        let first = allowed_cpus().unwrap()[0];
+        let on_pinned = std::thread::spawn(move || {
+            pin_current_thread(first).unwrap();
+            (cpus_available(), current_cpu())
+        });
+        assert_eq!(on_pinned.join().unwrap(), (1, first));
+    }
+
+    /// Pinning to a CPU this process may not use, or to no CPU at all, is an error.
+    #[test]
+    fn pinning_outside_the_mask_is_an_error() {
+        let allowed = allowed_cpus().unwrap();
+        let setsize = libc::CPU_SETSIZE as usize;
+        let outside = (0..setsize).find(|cpu| !allowed.contains(cpu));
+        let tried = std::thread::spawn(move || {
+            let beyond = pin_current_thread(setsize).is_err();
+            let outside = outside.map(|cpu| pin_current_thread(cpu).is_err());
+            (beyond, outside, cpus_available())
+        });
+        let (beyond, outside, still) = tried.join().unwrap();
+        assert!(beyond, "CPU {setsize} accepted");
+        assert_ne!(outside, Some(false), "a CPU outside the mask accepted");
+        assert_eq!(still, allowed.len(), "a refused pin changed nothing");
     }
 }

@@ -52,8 +52,27 @@ pub fn children_cpu_time() -> Duration {
     rusage_cpu(libc::RUSAGE_CHILDREN)
 }
 
+/// The context switches the kernel has counted so far, voluntary (a thread waited) and
+/// involuntary (it was preempted), for every thread of this process, the ended ones
+/// too, and for its children that have ended and been waited for: `(this process,
+/// its children)`. Two readings around a piece of work tell how often the kernel had to
+/// switch for it; a hand-off between tasks on one thread never reaches it.
+pub fn context_switches() -> (u64, u64) {
+    let count = |who| {
+        let usage = rusage(who);
+        u64::try_from(usage.ru_nvcsw + usage.ru_nivcsw).unwrap_or(0)
+    };
+    (count(libc::RUSAGE_SELF), count(libc::RUSAGE_CHILDREN))
+}
+
 /// Asks the kernel for the resource usage of `who` and adds its user and system times.
 fn rusage_cpu(who: libc::c_int) -> Duration {
+    let usage = rusage(who);
+    timeval_to_duration(usage.ru_utime) + timeval_to_duration(usage.ru_stime)
+}
+
+/// The kernel's resource usage of `who` (`RUSAGE_SELF` or `RUSAGE_CHILDREN`).
+fn rusage(who: libc::c_int) -> libc::rusage {
     let mut usage = MaybeUninit::<libc::rusage>::uninit();
     // Safety: `usage` is writable memory the size of a `rusage`, which is all getrusage
     // needs; it fills the whole struct when it returns 0.
@@ -61,8 +80,7 @@ fn rusage_cpu(who: libc::c_int) -> Duration {
     // getrusage only fails for an unknown `who`, and we pass the two the kernel defines.
     assert_eq!(rc, 0, "getrusage: {}", io::Error::last_os_error());
     // Safety: rc == 0, so the kernel initialised every field.
-    let usage = unsafe { usage.assume_init() };
-    timeval_to_duration(usage.ru_utime) + timeval_to_duration(usage.ru_stime)
+    unsafe { usage.assume_init() }
 }
 
 fn timeval_to_duration(tv: libc::timeval) -> Duration {
@@ -289,6 +307,16 @@ pub fn fmt_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The kernel's counts only grow: a thread that sleeps is switched out at least once.
+    #[test]
+    fn the_kernel_counts_a_sleep_as_a_switch() {
+        let (own, children) = context_switches();
+        std::thread::sleep(Duration::from_millis(2));
+        let (own_after, children_after) = context_switches();
+        assert!(own_after > own, "{own} then {own_after}");
+        assert!(children_after >= children);
+    }
 
     #[test]
     fn time_returns_the_result_and_at_least_the_time_slept() {

@@ -233,7 +233,10 @@ impl Report {
     /// The table part of [`Report::finish`].
     fn print(&self) {
         if self.json {
-            print!("{}", self.to_json_lines());
+            let lines = self.to_json_lines(); // one per row, each ending in a newline
+            if !lines.is_empty() {
+                crate::say!("{}", lines.trim_end());
+            }
             return;
         }
         crate::say!("machine: {}", machine_line());

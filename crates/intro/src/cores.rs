@@ -43,6 +43,7 @@ use std::sync::Barrier;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::affinity::current_cpu;
 pub use common::affinity::{allowed_cpus, cpus_available, pin_current_thread};
 use common::hashes::{DIGEST_LEN, chain_start, hash_me};
 use common::measure::{now_ns, thread_cpu_ns};
@@ -137,14 +138,6 @@ impl std::error::Error for CoresError {
             CoresError::Pin(e) => Some(e),
         }
     }
-}
-
-/// The CPU the calling thread is running on right now (`sched_getcpu`).
-fn current_cpu() -> usize {
-    // Safety: sched_getcpu takes no arguments and only reads the kernel's answer.
-    let cpu = unsafe { libc::sched_getcpu() };
-    // It fails only where the kernel cannot tell, which Linux always can.
-    usize::try_from(cpu).expect("sched_getcpu failed")
 }
 
 /// A job's note between two slices: when, how much CPU time so far, and on which CPU.
@@ -616,40 +609,6 @@ mod tests {
         assert_eq!(overlap(&a, &taking_turns), Duration::ZERO);
         assert_eq!(overlap(&a, &side_by_side), Duration::from_nanos(5 + 5));
         assert_eq!(overlap(&a, &a), Duration::from_nanos(20));
-    }
-
-    /// `cpus_available` counts the affinity mask: at least what the standard library
-    /// reports (which may lower it further for a CPU quota), and 1 on a pinned thread.
-    #[test]
-    fn cpus_available_counts_the_mask() {
-        let available = cpus_available();
-        assert_eq!(available, allowed_cpus().unwrap().len());
-        let std_count = thread::available_parallelism().unwrap().get();
-        assert!(available >= std_count, "{available} < {std_count}");
-
-        let first = allowed_cpus().unwrap()[0];
-        let on_pinned = thread::spawn(move || {
-            pin_current_thread(first).unwrap();
-            (cpus_available(), current_cpu())
-        });
-        assert_eq!(on_pinned.join().unwrap(), (1, first));
-    }
-
-    /// Pinning to a CPU this process may not use, or to no CPU at all, is an error.
-    #[test]
-    fn pinning_outside_the_mask_is_an_error() {
-        let allowed = allowed_cpus().unwrap();
-        let setsize = libc::CPU_SETSIZE as usize;
-        let outside = (0..setsize).find(|cpu| !allowed.contains(cpu));
-        let tried = thread::spawn(move || {
-            let beyond = pin_current_thread(setsize).is_err();
-            let outside = outside.map(|cpu| pin_current_thread(cpu).is_err());
-            (beyond, outside, cpus_available())
-        });
-        let (beyond, outside, still) = tried.join().unwrap();
-        assert!(beyond, "CPU {setsize} accepted");
-        assert_ne!(outside, Some(false), "a CPU outside the mask accepted");
-        assert_eq!(still, allowed.len(), "a refused pin changed nothing");
     }
 
     /// A job of no rounds is a caller's bug: a chain has at least one round.

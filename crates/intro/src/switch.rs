@@ -1,9 +1,9 @@
 //! What a switch costs: the reason tasks are cheap.
 //!
-//! The Python course notebook *Concurrency and Parallelism* defines a context switch ("storing and
-//! restoring the state … of a process or thread so that execution can be resumed from
-//! the same point at a later time") and set OS threads beside green threads, scheduled by
-//! a runtime instead of the kernel. It never measures either. Here we do: two parties
+//! The Python course notebook *Concurrency and Parallelism* explains a context switch (the
+//! kernel puts one thread's state aside and brings another's back, so each later goes on
+//! where it stopped) and contrasts OS threads with green threads, which a runtime
+//! schedules instead of the kernel. It measures neither. Here we do: two parties
 //! play ping-pong, a number goes over and comes straight back, again and again, and the
 //! wall time divided among the hand-offs is what one switch costs:
 //!
@@ -31,7 +31,8 @@
 //! Every reply must equal the number just sent: [`Measured::answered`] counts the replies
 //! that did, so a lost, doubled or reordered message shows as `answered < round_trips`.
 //!
-//! The kernel keeps its own count of the switches it made (`getrusage`: voluntary, when a
+//! The kernel keeps its own count of the switches it made ([`context_switches`], from
+//! `getrusage`: voluntary, when a
 //! thread waits, and involuntary, when it is preempted), for this process and for the
 //! children it has reaped. [`Measured::kernel_switches`] is that count over the ping-pong:
 //! about two per round trip for threads and processes, about none for tasks, whose
@@ -59,11 +60,10 @@
 //! ```
 
 use std::io;
-use std::mem::MaybeUninit;
 use std::time::{Duration, Instant};
 
 use common::affinity::PinnedToOneCpu;
-use common::measure::fmt_duration;
+use common::measure::{context_switches, fmt_duration};
 use pipes::latency::{self, Transport};
 
 /// Who plays ping-pong.
@@ -180,25 +180,6 @@ impl Measured {
     }
 }
 
-/// The context switches the kernel has counted for this process (every thread of it, the
-/// ended ones too) and for its reaped children: (this process, its children).
-pub fn kernel_switches_so_far() -> (u64, u64) {
-    let count = |who| {
-        let mut usage = MaybeUninit::<libc::rusage>::uninit();
-        // Safety: `usage` is writable memory the size of a `rusage`, all getrusage needs;
-        // it fills the whole struct when it returns 0, and we read it only then.
-        let usage = unsafe {
-            match libc::getrusage(who, usage.as_mut_ptr()) {
-                0 => usage.assume_init(),
-                _ => return 0,
-            }
-        };
-        let switches = usage.ru_nvcsw + usage.ru_nivcsw;
-        u64::try_from(switches).unwrap_or(0)
-    };
-    (count(libc::RUSAGE_SELF), count(libc::RUSAGE_CHILDREN))
-}
-
 /// Plays `round_trips` round trips of ping-pong between two parties of `kind`, placed as
 /// `placement`, after an untimed warm-up. Spawning the other side is not timed.
 ///
@@ -212,13 +193,13 @@ pub fn ping_pong(kind: Kind, placement: Placement, round_trips: u64) -> io::Resu
         Placement::Pinned => Some(PinnedToOneCpu::first_allowed()?),
         Placement::Free => None,
     };
-    let (own_before, children_before) = kernel_switches_so_far();
+    let (own_before, children_before) = context_switches();
     let (elapsed, answered) = match kind {
         Kind::Threads => lecture_1(Transport::Crossbeam, round_trips)?,
         Kind::Tasks => between_tasks(round_trips)?,
         Kind::Processes => lecture_1(Transport::OsPipe, round_trips)?,
     };
-    let (own, children) = kernel_switches_so_far();
+    let (own, children) = context_switches();
     let mut measured = Measured::new(kind, placement, round_trips, answered, elapsed);
     measured.child_switches = children.saturating_sub(children_before);
     measured.kernel_switches = own.saturating_sub(own_before) + measured.child_switches;
@@ -476,16 +457,6 @@ mod tests {
             ]
         );
         assert!(conclusion(&[]).is_empty());
-    }
-
-    /// The kernel's counts only grow: a thread that sleeps is switched out at least once.
-    #[test]
-    fn the_kernel_counts_a_sleep_as_a_switch() {
-        let (own, children) = kernel_switches_so_far();
-        thread::sleep(Duration::from_millis(2));
-        let (own_after, children_after) = kernel_switches_so_far();
-        assert!(own_after > own, "{own} then {own_after}");
-        assert!(children_after >= children);
     }
 
     /// Pinned, this thread (and what it starts) sees one CPU; afterwards, all it had.

@@ -74,7 +74,14 @@ fn the_stated_crossover_is_what_the_rows_say() {
             Way::Serial => assert!(json.get("crossover").is_none(), "{json}"),
             way => {
                 let stated = json["crossover"].as_u64().map(|n| n as usize);
-                assert_eq!(stated, crossover::crossover(&rows, way), "{json}");
+                // The JSON's seconds have four figures: a way within 0.2 % of serial
+                // at some size may fall either side of it here. Only then may they differ.
+                let near_tie = crossover::speedups(&rows, way)
+                    .iter()
+                    .any(|&(_, speedup)| (speedup - 1.0).abs() < 0.002);
+                if !near_tie {
+                    assert_eq!(stated, crossover::crossover(&rows, way), "{json}");
+                }
             }
         }
     }

@@ -56,7 +56,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     if cores::cpus_available() >= 2 {
         placements.push(Placement::TwoCores);
     } else if !args.json {
-        println!("Only one CPU is available here: the two-core run is left out.\n");
+        common::say!("Only one CPU is available here: the two-core run is left out.\n");
     }
     // The fastest run of each placement, kept for the notes and the picture.
     let kept: RefCell<Vec<Outcome>> = RefCell::new(Vec::new());
@@ -116,25 +116,27 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
 
 /// What one run shows, in a sentence built from its figures.
 fn explain(outcome: &Outcome) -> String {
-    let (placed, turns, lesson) = match outcome.jobs.as_slice() {
+    let (placed, lesson) = match outcome.jobs.as_slice() {
         [a, b] if a.pinned_to == b.pinned_to => (
             format!("both jobs on CPU {}", a.pinned_to),
-            "they took turns",
             "Concurrent: dealing with two things at once.",
         ),
         [a, b] => (
             format!("the jobs on CPUs {} and {}", a.pinned_to, b.pinned_to),
-            "they ran side by side",
             "Parallel: doing two things at once.",
         ),
         _ => unreachable!("cores::run runs two jobs"),
     };
+    let (both, wall) = (outcome.overlap().as_secs_f64(), outcome.wall.as_secs_f64());
+    let turns = match both / wall {
+        share if share < 0.1 => "they took turns",
+        share if share > 0.9 => "they ran side by side",
+        _ => "they ran at once for part of the time",
+    };
     format!(
-        "{}: {placed}; {turns}, both running for {:.3} s of {:.3} s, \
+        "{}: {placed}; {turns}, both running for {both:.3} s of {wall:.3} s, \
          CPU time / wall time {:.2}. {lesson}",
         outcome.placement,
-        outcome.overlap().as_secs_f64(),
-        outcome.wall.as_secs_f64(),
         outcome.cpu_per_wall(),
     )
 }

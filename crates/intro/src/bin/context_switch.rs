@@ -9,9 +9,9 @@
 //! straight back, over and over: a round trip is two switches, every reply is checked.
 //!
 //! What to look for: `ns_per_switch`, a task's against a thread's and a process's, and
-//! `kernel_per_round_trip`, the switches the kernel itself counted: about 2 for threads
-//! and processes, about 0 for tasks, which tokio switches without the kernel. Pinned, the
-//! two sides share one CPU; free, they may run on two (on a 1-CPU machine, the same).
+//! `kernel_per_round_trip`, the switches the kernel counted: 2 for processes and pinned
+//! threads, 0 for tasks (tokio switches them itself). Pinned, both sides share one CPU;
+//! free, they may use two, and a free thread's reply often lands while the other spins.
 
 use std::cell::RefCell;
 use std::error::Error;

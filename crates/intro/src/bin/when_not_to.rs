@@ -60,7 +60,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         let (first, last) = (sizes[0], sizes[sizes.len() - 1]);
         let (first, last) = (crossover::size_name(first), crossover::size_name(last));
         common::say!(
-            "The sum of 0, 1, …, n − 1, n from {first} to {last}: serial, std threads, rayon."
+            "The sum of 0, 1, …, n − 1 for n from {first} to {last}: serial, std threads, rayon."
         );
     }
     let rows = crossover::measure(&sizes, args.rounds.into());
