@@ -3,6 +3,9 @@
 //!
 //! The Python originals write `\r` frames whatever stdout is, so a pipe or a log file fills
 //! with carriage returns. Ours ask first: [`stdout_is_terminal`].
+//!
+//! Beside it, what programs share for the terminal: flag parsers ([`parse_seconds`],
+//! [`parse_f64_in`]) and [`wrap`], for prose printed within a width.
 
 use std::io::{IsTerminal, Write};
 use std::ops::RangeInclusive;
@@ -215,6 +218,27 @@ pub fn frames_in_report(line: &str) -> Option<u64> {
         .ok()
 }
 
+/// `text` broken into lines of at most `width` characters, at spaces; a word longer than
+/// `width` gets a line of its own.
+///
+/// ```
+/// use common::term::wrap;
+/// assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+/// ```
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +278,19 @@ mod tests {
     fn frames_are_fluent_pythons() {
         let first: String = FRAMES.chars().cycle().take(6).collect();
         assert_eq!(first, "\\|/-\\|");
+    }
+
+    /// Lines break at spaces, never past the width unless a word is longer; no text, no
+    /// lines; runs of spaces count as one.
+    #[test]
+    fn wrap_breaks_at_spaces_within_the_width() {
+        assert_eq!(
+            wrap("Cannot start a runtime from within a runtime.", 20),
+            ["Cannot start a", "runtime from within", "a runtime."]
+        );
+        assert_eq!(wrap("", 10), Vec::<String>::new());
+        assert_eq!(wrap("a  b\n c", 3), ["a b", "c"]);
+        assert_eq!(wrap("incinerator is hot", 5), ["incinerator", "is", "hot"]);
+        assert_eq!(wrap("gophers × 4", 9), ["gophers ×", "4"]);
     }
 }

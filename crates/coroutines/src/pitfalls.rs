@@ -270,21 +270,6 @@ pub async fn fix_tokio_mutex(tasks: u64) -> u64 {
     *counter.lock().await
 }
 
-/// `text` broken into lines of at most `width` characters, at spaces.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_string()),
-        }
-    }
-    lines
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,14 +324,5 @@ mod tests {
     async fn both_mutex_fixes_count_every_increment() {
         assert_eq!(fix_scoped_guard(50).await, 100);
         assert_eq!(fix_tokio_mutex(50).await, 100);
-    }
-
-    #[test]
-    fn wrap_breaks_at_spaces_within_the_width() {
-        assert_eq!(
-            wrap("Cannot start a runtime from within a runtime.", 20),
-            ["Cannot start a", "runtime from within", "a runtime."]
-        );
-        assert_eq!(wrap("", 10), Vec::<String>::new());
     }
 }

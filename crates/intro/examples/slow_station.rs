@@ -46,10 +46,10 @@ fn main() {
     };
     let (first, last) = slow.latency_range();
     say!(
-        "\nStation 4 sets the pace: {:.3} jobs a unit, one every {:.0} units. The jobs queue \
-         in front of it:\nthe first takes {first} units, the last {last}: it waited {} units \
-         there. Three copies of station 4\nside by side pass {:.3} job a unit again, and \
-         every job takes {} units.",
+        "\nOn the virtual clock (exact), station 4 sets the pace: {:.3} jobs a unit, one \
+         every {:.0} units.\nThe jobs queue in front of it: the first takes {first} units, \
+         the last {last}: it waited {} units\nthere. Three copies of station 4 side by side \
+         pass {:.3} job a unit again, and every job\ntakes {} units.",
         slow.throughput,
         1.0 / slow.throughput,
         last - first,
@@ -62,10 +62,10 @@ fn main() {
 /// outcomes.
 fn measure<C: Clock>(lines: &[(&str, Vec<Stage>)], clock: impl Fn() -> C) -> Vec<Outcome> {
     say!(
-        "  {:<24} {:>9} {:>9} {:>12} {:>6}  exits",
+        "  {:<24} {:>16} {:>9} {:>12} {:>6}  first exits",
         "line",
-        "first job",
-        "last job",
+        "latency of job 1",
+        format!("of job {JOBS}"),
         "jobs a unit",
         "units"
     );
@@ -77,7 +77,7 @@ fn measure<C: Clock>(lines: &[(&str, Vec<Stage>)], clock: impl Fn() -> C) -> Vec
         exits.sort_by(f64::total_cmp);
         let exits: Vec<String> = exits[..4].iter().map(|t| format!("{t:.1}")).collect();
         say!(
-            "  {name:<24} {:>9.1} {:>9.1} {:>12.3} {:>6.1}  {}, …",
+            "  {name:<24} {:>16.1} {:>9.1} {:>12.3} {:>6.1}  {}, …",
             outcome.latency[0],
             outcome.latency[JOBS - 1],
             outcome.throughput,

@@ -1,14 +1,15 @@
 //! Rob Pike's gophers: concurrency is not parallelism, told with a pile of books.
 //!
 //! The Python course notebook "Concurrency and Parallelism" retells Rob Pike's talk
-//! *Concurrency is not Parallelism* (Heroku's Waza, 2012): gophers must move a pile of
-//! obsolete language manuals to the incinerator with carts. The talk redraws the job
-//! several times. More gophers alone gain nothing while they share one cart; doubling
-//! everything (gophers, carts, piles, incinerators) doubles the rate; cutting the round
-//! trip into four procedures linked by messages (load, move, unload, return the empty
-//! cart) lets four gophers work at once; a staging pile halfway cuts it another way; and
-//! every one of these designs can be run twice side by side. The lesson: concurrency is
-//! how the work is broken down; parallelism is what may fall out of a good breakdown.
+//! *Concurrency is not Parallelism* (Heroku's Waza, 2012): the gophers' job is to get rid
+//! of a heap of outdated manuals by wheeling them, cartload by cartload, into a fire. The
+//! talk redraws the job several times. Extra gophers gain nothing while they share one
+//! cart; two of everything (gophers, carts, piles, incinerators) doubles the rate;
+//! cutting the round trip into four procedures linked by messages (load, move, unload,
+//! return the empty cart) lets four gophers work at once; a staging pile halfway cuts it
+//! another way; and each of these designs can run twice side by side. The lesson:
+//! concurrency is how the work is divided into procedures that talk to each other; how
+//! many of them then work at the same moment follows from that division.
 //!
 //! Here every design is a set of tokio tasks (the gophers) linked by channels and
 //! holding real shared resources: a cart is a [`tokio::sync::Mutex`] a gopher holds for
@@ -16,7 +17,8 @@
 //! books that one gopher at a time may load from; an incinerator is a mutex held while
 //! unloading. Each action (load, move, unload, return) costs a fixed duration from
 //! [`Costs`], spent in [`tokio::time::sleep`]: a gopher that sleeps is busy, not
-//! computing, so the designs overlap even on one thread.
+//! computing, so the designs overlap even on one thread. What overlaps are waits, as
+//! with the stations: parallel *computing* would need one core per gopher.
 //!
 //! Under tokio's paused clock the sleeps take no real time and the figures are exact:
 //! with every action costing `c` and a cart holding 10 books, 100 books are 10 cartloads
@@ -175,19 +177,20 @@ impl Design {
         format!("{}-{}.svg", self.number(), self.name())
     }
 
-    /// What the talk calls the design, and what it shows, for a conclusion to print.
+    /// What the talk calls the design, and what its structure is, for a conclusion to
+    /// print: true of every run, whatever the figures.
     pub fn point(self) -> (&'static str, &'static str) {
         match self {
             Design::OneGopher => ("one gopher", "the baseline"),
             Design::MoreGophers => (
                 "more gophers sharing one cart",
-                "not automatically parallel",
+                "the others wait their turn",
             ),
-            Design::DoubleEverything => ("double everything", "two independent copies"),
-            Design::Pipeline => ("the pipeline", "four procedures, one action each"),
-            Design::TwoPipelines => ("two pipelines", "parallel on the other axis"),
-            Design::StagingPile => ("a staging pile", "another breakdown, trips half as long"),
-            Design::TwoStagingPiles => ("two staging piles", "that breakdown, doubled"),
+            Design::DoubleEverything => ("double everything", "two copies that share nothing"),
+            Design::Pipeline => ("the pipeline", "one action per gopher, carts passed along"),
+            Design::TwoPipelines => ("two pipelines", "the pipeline, twice, half the pile each"),
+            Design::StagingPile => ("a staging pile", "half the travel: 3 actions a trip, not 4"),
+            Design::TwoStagingPiles => ("two staging piles", "the staging pile, twice"),
         }
     }
 
@@ -204,44 +207,45 @@ impl Design {
         )
     }
 
-    /// What the design is and what the talk says of it, for a program to print.
+    /// What the design is and what it gains, for a program to print before the runs.
     pub fn describe(self) -> &'static str {
         match self {
             Design::OneGopher => {
-                "One gopher loads the cart, moves it to the incinerator, unloads \
-                 it and brings it back, one cartload at a time. It will take too \
-                 long."
+                "One gopher loads the cart, wheels it to the incinerator, empties \
+                 it and brings it back, one cartload per round trip: the \
+                 baseline every other design is measured against."
             }
             Design::MoreGophers => {
-                "Three gophers, but still one cart: only the gopher holding the \
-                 cart can work, the others wait for it. More gophers are not \
-                 enough; they need more carts. Nothing is gained."
+                "Three gophers but a single cart: only the one holding the cart \
+                 can do anything, the other two stand and wait. Extra hands \
+                 without an extra cart buy no time at all."
             }
             Design::DoubleEverything => {
-                "Two gophers, two carts, the pile split in two, two incinerators: \
-                 two independent copies of the first design, composed \
-                 concurrently. Twice as fast, if both really run at once."
+                "Two gophers, each with its own cart, half of the pile and its \
+                 own incinerator: two copies of the first design that share \
+                 nothing. When both work at the same moment, the whole job takes \
+                 what half the pile takes one gopher."
             }
             Design::Pipeline => {
-                "Four gophers, each doing one simple task: one loads, one moves \
-                 the full cart, one unloads, one returns the empty cart. Four \
-                 carts pass between them by channels. Once the pipeline is full \
-                 all four work at once: nearly four times faster."
+                "Four gophers, one action each: one loads, one moves the full \
+                 cart, one unloads, one returns the empty cart. Four carts pass \
+                 between them by channels. Once every stage holds a cart all four \
+                 work together; filling the line costs three actions, so the gain \
+                 approaches 4× as the pile grows (3.08× for 10 cartloads)."
             }
             Design::TwoPipelines => {
-                "The pipeline's concurrent design parallelises on the other axis \
-                 too: two pipelines, each with half the pile. Eight gophers, all \
-                 busy."
+                "The pipeline's breakdown doubles the other way too: two \
+                 pipelines side by side, half the pile each, eight gophers in all."
             }
             Design::StagingPile => {
                 "Another breakdown: one gopher carts books to a staging pile \
                  halfway, a second carts them on from there to the incinerator. \
-                 Two procedures plus a pile between them; each trip is half as \
-                 long."
+                 Each travels half the way, so a round trip is three actions \
+                 instead of four; the two overlap once the staging pile has books."
             }
             Design::TwoStagingPiles => {
-                "Run more of these concurrent procedures for more throughput: two \
-                 staging-pile designs side by side, each with half the books."
+                "The staging-pile design twice, side by side, each copy with half \
+                 the books."
             }
         }
     }
@@ -389,11 +393,19 @@ impl Outcome {
     }
 
     /// What the run shows, given its `speedup` over one gopher: `the pipeline: 3.08× with
-    /// 4 gophers, 4 carts, 4 at once — four procedures, one action each`.
+    /// 4 gophers, 4 carts, 4 at once — one action per gopher, carts passed along`. When
+    /// fewer gophers than the design has ever worked together (a pile of a few
+    /// cartloads), it says so: the figures, not the design, say how many overlapped.
     pub fn verdict(&self, speedup: f64) -> String {
         let (what, lesson) = self.design.point();
         let (crew, most) = (self.design.crew(), self.most_at_once());
-        format!("{what}: {speedup:.2}× with {crew}, {most} at once — {lesson}")
+        let gophers = self.design.gophers();
+        let short = if most < gophers && self.design != Design::MoreGophers {
+            format!("; too few cartloads to keep all {gophers} at work together")
+        } else {
+            String::new()
+        };
+        format!("{what}: {speedup:.2}× with {crew}, {most} at once — {lesson}{short}")
     }
 
     /// The most gophers working at one moment: the parallelism the design achieved.
@@ -414,6 +426,47 @@ impl Outcome {
         most as usize
     }
 }
+
+/// The check under a table of `outcomes`, run at `costs`: every book burned exactly once,
+/// and on the paused clock every run took exactly the [`predicted`] time; in real time
+/// (`real`), how far over it the slowest run came. A failed check names its designs.
+pub fn checked(outcomes: &[Outcome], costs: Costs, real: bool) -> String {
+    let predicted = |o: &Outcome| predicted(o.design, o.books, costs);
+    let failing = |failed: &dyn Fn(&Outcome) -> bool| -> Vec<&str> {
+        let failing = outcomes.iter().filter(|&o| failed(o));
+        failing.map(|o| o.design.name()).collect()
+    };
+    let lost = failing(&|o| !o.each_once);
+    let off = failing(&|o| !real && o.elapsed != predicted(o));
+    let over = |o: &Outcome| o.elapsed.as_secs_f64() / predicted(o).as_secs_f64() - 1.0;
+    let most = outcomes.iter().map(over).fold(0.0, f64::max);
+    match (lost.is_empty(), off.is_empty(), real) {
+        (true, true, false) => {
+            "Checked: every book burned exactly once, in exactly the predicted time.".into()
+        }
+        (true, true, true) => format!(
+            "Checked: every book burned exactly once. The times are up to {:.0} % over the \
+             arithmetic's: each sleep wakes a little late (tokio's timer ticks in ms).",
+            100.0 * most
+        ),
+        _ => {
+            let mut wrong = Vec::new();
+            if !lost.is_empty() {
+                wrong.push(format!("not every book burned once in {}", lost.join(", ")));
+            }
+            if !off.is_empty() {
+                wrong.push(format!("not the predicted time in {}", off.join(", ")));
+            }
+            format!("✗ Check failed: {}.", wrong.join("; "))
+        }
+    }
+}
+
+/// The last note under the table: what the figures show, and why they overlap on one
+/// thread.
+pub const LESSON: &str = "How the work is split decides how many gophers can work at once. \
+    Every action is a sleep on one thread: the overlap is of waits, which needs no second \
+    core; computing in parallel would.";
 
 /// What the arithmetic says a design takes for `books` books at these costs; the runs
 /// agree with it exactly under the paused clock.
@@ -931,7 +984,7 @@ mod tests {
         assert_eq!(files[6], "7-two-staging-piles.svg");
         assert_eq!(Design::OneGopher.crew(), "1 gopher, 1 cart");
         assert_eq!(Design::MoreGophers.crew(), "3 gophers, 1 cart");
-        assert_eq!(Design::MoreGophers.point().1, "not automatically parallel");
+        assert_eq!(Design::MoreGophers.point().1, "the others wait their turn");
     }
 
     /// The picture has a row per gopher, the first to start on top, and a span per
@@ -964,7 +1017,42 @@ mod tests {
         assert_eq!(
             more.verdict(1.0),
             "more gophers sharing one cart: 1.00× with 3 gophers, 1 cart, 1 at once — \
-             not automatically parallel"
+             the others wait their turn"
+        );
+        // One cartload: the pipeline's gophers work one after another, and the line
+        // says why.
+        let one_load = timed(Design::Pipeline, 5).await;
+        assert_eq!(one_load.most_at_once(), 1);
+        assert_eq!(
+            one_load.verdict(1.0),
+            "the pipeline: 1.00× with 4 gophers, 4 carts, 1 at once — one action per \
+             gopher, carts passed along; too few cartloads to keep all 4 at work together"
+        );
+    }
+
+    /// The check is built from the runs: it passes only when every book burned once in
+    /// the predicted time, and otherwise names the designs that failed.
+    #[tokio::test(start_paused = true)]
+    async fn the_check_names_the_designs_that_failed() {
+        let mut outcomes = vec![
+            timed(Design::OneGopher, 100).await,
+            timed(Design::Pipeline, 100).await,
+        ];
+        assert_eq!(
+            checked(&outcomes, costs(), false),
+            "Checked: every book burned exactly once, in exactly the predicted time."
+        );
+        outcomes[1].elapsed += C;
+        let late = checked(&outcomes, costs(), true);
+        assert!(late.contains("up to 8 % over"), "{late}");
+        assert_eq!(
+            checked(&outcomes, costs(), false),
+            "✗ Check failed: not the predicted time in pipeline."
+        );
+        outcomes[0].each_once = false;
+        assert_eq!(
+            checked(&outcomes, costs(), true),
+            "✗ Check failed: not every book burned once in one-gopher."
         );
     }
 

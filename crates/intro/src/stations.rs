@@ -1,13 +1,12 @@
-//! Latency and throughput are independent: eight service stations, each taking one unit
-//! of time, arranged two ways.
+//! One latency does not fix one throughput: eight stations, each spending one time unit
+//! on a job, wired two ways.
 //!
-//! The Python notes ("Latency and Throughput are independent") put it so: a system
-//! consists of 8 service stations that take 1 unit of time each.
+//! The Python course notebook uses this example to pull the two figures apart:
 //!
-//! - If each job must go through each station (a [`Design::Pipeline`]), the throughput
-//!   can be 1 job per unit of time, while the latency is 8.
-//! - If each job needs only one station and any station will do (a [`Design::Farm`]),
-//!   the throughput can be 8 jobs per unit of time, and the latency is 1.
+//! - wired as a [`Design::Pipeline`], a job visits all eight in turn: it spends 8 units
+//!   inside, yet once the line is full one job leaves every unit;
+//! - wired as a [`Design::Farm`], whichever single station is free does the whole job:
+//!   it spends 1 unit inside, and 8 jobs leave every unit.
 //!
 //! Here the stations are real: each is an OS thread, linked to the others by crossbeam
 //! channels. In the pipeline station `i` passes every job it has served to station
@@ -44,6 +43,11 @@
 //! runtime and cannot see a thread blocked on a crossbeam channel. The clock sees every
 //! hand-off because the station makes it through the clock (`take` and `pass`), so it
 //! knows when nobody can act before time moves on.
+//!
+//! The task-side analogue of [`VirtualClock`] is
+//! [`coroutines::executor::Executor::paused`]: its timer heap jumps to the earliest
+//! deadline when no task is ready. It drives tasks polled on one thread, not threads
+//! blocked on channels, so the stations need a clock of their own.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -154,15 +158,15 @@ impl Clock for WallClock {
 pub struct VirtualClock {
     /// The length of one unit of service.
     unit: Duration,
-    /// What the participants share; see [`Timeline`].
-    state: Mutex<Timeline>,
+    /// What the participants share; see [`ClockState`].
+    state: Mutex<ClockState>,
     /// Signalled when time moves or a hand-off happens.
     changed: Condvar,
 }
 
 /// The shared state of a [`VirtualClock`].
 #[derive(Default)]
-struct Timeline {
+struct ClockState {
     /// Virtual time.
     now: Duration,
     /// Participants that may still act at `now`.
@@ -182,18 +186,18 @@ impl VirtualClock {
     pub fn new(unit: Duration) -> VirtualClock {
         VirtualClock {
             unit,
-            state: Mutex::new(Timeline::default()),
+            state: Mutex::new(ClockState::default()),
             changed: Condvar::new(),
         }
     }
 
     /// Locks the shared state.
-    fn lock(&self) -> MutexGuard<'_, Timeline> {
+    fn lock(&self) -> MutexGuard<'_, ClockState> {
         self.state.lock().expect("no participant panicked")
     }
 
     /// Waits for a signal, unless (and until) there is a deadlock to report.
-    fn wait<'a>(&self, state: MutexGuard<'a, Timeline>) -> MutexGuard<'a, Timeline> {
+    fn wait<'a>(&self, state: MutexGuard<'a, ClockState>) -> MutexGuard<'a, ClockState> {
         let state = if state.deadlock {
             state
         } else {
@@ -207,7 +211,7 @@ impl VirtualClock {
     }
 
     /// A hand-off happened: the stuck participants become awake to look again.
-    fn handed_off(&self, state: &mut Timeline) {
+    fn handed_off(&self, state: &mut ClockState) {
         state.handoffs += 1;
         state.awake += state.stuck;
         state.stuck = 0;
@@ -215,7 +219,7 @@ impl VirtualClock {
     }
 
     /// When nobody is awake, moves time to the earliest alarm and wakes its sleepers.
-    fn advance(&self, state: &mut Timeline) {
+    fn advance(&self, state: &mut ClockState) {
         if state.awake > 0 {
             return;
         }
@@ -370,11 +374,12 @@ impl Design {
     }
 
     /// How the total grows with `N` jobs: `N + 7` for a pipeline of 8, `⌈N / 8⌉` for a
-    /// farm.
+    /// farm, `N` for either with one station.
     pub fn formula(self, stations: usize) -> String {
-        match self {
-            Design::Pipeline => format!("N + {}", stations.saturating_sub(1)),
-            Design::Farm => format!("⌈N / {stations}⌉"),
+        match (self, stations) {
+            (_, 0 | 1) => "N".to_string(),
+            (Design::Pipeline, _) => format!("N + {}", stations - 1),
+            (Design::Farm, _) => format!("⌈N / {stations}⌉"),
         }
     }
 
@@ -411,13 +416,22 @@ impl std::fmt::Display for Ideal {
         } else {
             "jobs"
         };
+        let units = if self.total == 1.0 { "unit" } else { "units" };
         write!(
             f,
-            "latency {}, {} {jobs} a unit, {} units",
+            "latency {}, {} {jobs} a unit, {} {units}",
             short(self.latency),
             short(self.throughput),
             short(self.total)
         )
+    }
+}
+
+/// `count` and the noun, plural unless the count is 1: `1 job`, `8 stations`.
+pub fn counted(count: usize, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        _ => format!("{count} {noun}s"),
     }
 }
 
@@ -873,6 +887,17 @@ mod tests {
         assert_eq!(slow, "latency 10, 0.333 jobs a unit, 79 units");
         assert_eq!(Design::Pipeline.formula(8), "N + 7");
         assert_eq!(Design::Farm.formula(8), "⌈N / 8⌉");
+        assert_eq!(Design::Pipeline.formula(1), "N");
+    }
+
+    /// One of a thing is singular, in the counts and in the ideal's total.
+    #[test]
+    fn one_is_singular() {
+        assert_eq!(counted(1, "job"), "1 job");
+        assert_eq!(counted(8, "station"), "8 stations");
+        assert_eq!(counted(0, "job"), "0 jobs");
+        let farm = Design::Farm.ideal(3, 8).to_string();
+        assert_eq!(farm, "latency 1, 8 jobs a unit, 1 unit");
     }
 
     /// The two designs are lines: running their stages is running them.

@@ -1,7 +1,9 @@
 //! `gophers`: every design takes exactly the time the arithmetic predicts and moves the
 //! books per second that follow from it, burns every book once, and more gophers sharing
-//! one cart gain nothing over one; the designs come in the talk's order; the pictures are
-//! one SVG per design naming its gophers and the four steps; bad input is refused.
+//! one cart gain nothing over one; the designs come in the talk's order; the check and
+//! each design's line follow the figures (a one-cartload pile says why nothing overlapped);
+//! the pictures are one SVG per design naming its gophers and the four steps; bad input is
+//! refused.
 //!
 //!     cargo test -p intro --test gophers
 
@@ -115,7 +117,8 @@ fn the_designs_come_in_the_talks_order() {
     assert_eq!(listed, expected, "{stdout}");
 }
 
-/// The conclusion is computed from the figures: one line per design after the baseline.
+/// The conclusion is computed from the figures: the check, one line per design after the
+/// baseline, and the lesson.
 #[test]
 fn the_conclusion_gives_each_designs_speedup() {
     let ran = testing::run(BIN, &[]);
@@ -123,10 +126,33 @@ fn the_conclusion_gives_each_designs_speedup() {
     for line in [
         "Checked: every book burned exactly once, in exactly the predicted time.",
         "more gophers sharing one cart: 1.00× with 3 gophers, 1 cart, 1 at once — \
-         not automatically parallel",
-        "double everything: 2.00× with 2 gophers, 2 carts, 2 at once — two independent copies",
-        "the pipeline: 3.08× with 4 gophers, 4 carts, 4 at once — four procedures, one action each",
-        "two pipelines: 5.00× with 8 gophers, 8 carts, 8 at once — parallel on the other axis",
+         the others wait their turn",
+        "double everything: 2.00× with 2 gophers, 2 carts, 2 at once — two copies that \
+         share nothing",
+        "the pipeline: 3.08× with 4 gophers, 4 carts, 4 at once — one action per gopher, \
+         carts passed along",
+        "two pipelines: 5.00× with 8 gophers, 8 carts, 8 at once — the pipeline, twice, \
+         half the pile each",
+        gophers::LESSON,
+    ] {
+        assert!(
+            stdout.lines().any(|l| l == line),
+            "no {line:?} in\n{stdout}"
+        );
+    }
+    assert!(!stdout.contains("too few cartloads"), "{stdout}");
+}
+
+/// One cartload (5 books): nothing overlaps in the pipeline, 1.00×, and its line says
+/// why instead of claiming four at once.
+#[test]
+fn a_small_pile_says_why_the_gophers_did_not_overlap() {
+    let ran = testing::run(BIN, &["--books", "5"]);
+    let stdout = &ran.success().stdout;
+    for line in [
+        "Checked: every book burned exactly once, in exactly the predicted time.",
+        "the pipeline: 1.00× with 4 gophers, 4 carts, 1 at once — one action per gopher, \
+         carts passed along; too few cartloads to keep all 4 at work together",
     ] {
         assert!(
             stdout.lines().any(|l| l == line),

@@ -113,16 +113,48 @@ fn the_notes_give_the_ideal_and_the_conclusion() {
         "Ideal for the pipeline: latency 8, 1 job a unit, 23 units (N + 7).",
         "Ideal for the farm: latency 1, 8 jobs a unit, 2 units (⌈N / 8⌉).",
         "On the virtual clock the runs took exactly the ideal number of units.",
-        "Latency and throughput are independent: the pipeline takes 8.00 units a job \
-         yet finishes 1.00 a unit; the farm takes 1.00 and finishes 8.00.",
-        "Throughput is not 1 / latency: latency × throughput = 8.0 jobs inside the \
-         pipeline at any time, 8.0 inside the farm, with 8 stations (Little's law).",
+        "Latency does not fix throughput: the pipeline's jobs take 8.00 units each and \
+         it finishes 1.00 a unit; the farm's take 1.00 each and it finishes 8.00.",
+        "Little's law: latency × throughput = 8.0 (pipeline) and 8.0 (farm): on average, \
+         while the line is full, 8 jobs inside, one at each station.",
     ] {
         assert!(
             stdout.lines().any(|l| l == line),
             "no {line:?} in\n{stdout}"
         );
     }
+}
+
+/// Little's law is stated only when the line was full: not for 3 jobs through 8
+/// stations (the farm never fills), nor for 17 (its last unit is part full, so its
+/// throughput is not 8); one station is one line, and one of a thing is singular.
+#[test]
+fn littles_law_only_when_the_line_is_full() {
+    for jobs in ["3", "17"] {
+        let ran = testing::run(BIN, &["--virtual", "--jobs", jobs]);
+        let stdout = &ran.success().stdout;
+        assert!(!stdout.contains("Little's law"), "{stdout}");
+        assert!(
+            stdout.contains("Latency does not fix throughput"),
+            "{stdout}"
+        );
+    }
+    let ran = testing::run(BIN, &["--virtual", "--stations", "1", "--jobs", "1"]);
+    let stdout = &ran.success().stdout;
+    for line in [
+        "1 job through 1 station of one unit (20 ms), on a virtual clock: exact whole \
+         units, no waiting:",
+        "Ideal for the pipeline: latency 1, 1 job a unit, 1 unit (N).",
+        "Ideal for the farm: latency 1, 1 job a unit, 1 unit (N).",
+        "With one station the pipeline and the farm are the same line.",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l == line),
+            "no {line:?} in\n{stdout}"
+        );
+    }
+    assert!(!stdout.contains("Little's law"), "{stdout}");
+    assert!(!stdout.contains("1 units"), "{stdout}");
 }
 
 /// Real time runs the same stations: every job comes out once (no speed asserted).

@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use cat_server::{CatServer, Config};
 use clap::Parser;
+use common::term::wrap;
 use coroutines::pitfalls::{self, Beside, COMPILER_SAYS, Caught};
 
 /// Three traps of async code, each caught, each fixed.
@@ -111,11 +112,11 @@ fn caught(caught: Caught, why: &str) {
     match caught {
         Caught::Panicked(message) => {
             println!("   caught: the task panicked, and its JoinHandle says:");
-            for line in pitfalls::wrap(&message, 72) {
+            for line in wrap(&message, 72) {
                 println!("     {line}");
             }
             if !why.is_empty() {
-                for line in pitfalls::wrap(&format!("({why})"), 72) {
+                for line in wrap(&format!("({why})"), 72) {
                     println!("     {line}");
                 }
             }

@@ -4,10 +4,10 @@
 //!     cargo run -p intro --bin gophers -- --pictures gophers
 //!
 //! The Python course notebook retells Rob Pike's talk "Concurrency is not Parallelism":
-//! gophers cart a pile of obsolete manuals to the incinerator, and the talk redraws the
-//! job again and again. Here every gopher is a tokio task; carts, piles and incinerators
-//! are channels and locks; every action is a sleep, on tokio's paused clock (exact
-//! virtual seconds) or, with `--real`, in real time.
+//! gophers wheel a heap of outdated manuals to an incinerator, and the talk keeps
+//! redrawing how the work is split. Here every gopher is a tokio task on one thread;
+//! carts, piles and incinerators are channels and locks; every action is a sleep, on
+//! tokio's paused clock (exact virtual seconds) or, with `--real`, in real time.
 //!
 //! What to look for: the speedup column. Three gophers with one cart: 1.00×, one at work
 //! at a time. Four gophers, one action each, passing carts: 3.08×, four at once.
@@ -25,7 +25,7 @@ use common::compare::{Comparison, Run};
 use common::measure::fmt_duration;
 use common::report::Report;
 use common::say;
-use coroutines::pitfalls::wrap;
+use common::term::wrap;
 use intro::gophers::{self, Costs, Design, Outcome};
 
 /// Rob Pike's gophers: the talk's designs for burning a pile of books, timed.
@@ -125,21 +125,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     report.baseline_variant(Design::OneGopher.name());
     comparison.run(&mut report)?;
     let outcomes = kept.into_inner();
-    let rows = report.rows().to_vec();
-    let over = rows
-        .iter()
-        .filter_map(|row| row.extra.get("overshoot_pct")?.as_f64());
-    report.note(match over.reduce(f64::max) {
-        None => "Checked: every book burned exactly once, in exactly the predicted time.".into(),
-        Some(most) => format!(
-            "Checked: every book burned exactly once. The times are up to {most:.0} % over \
-             the arithmetic's: each sleep wakes a little late (tokio's timer ticks in ms)."
-        ),
-    });
-    for (row, outcome) in rows.iter().zip(&outcomes).skip(1) {
+    report.note(gophers::checked(&outcomes, costs, args.real));
+    for (row, outcome) in report.rows().to_vec().iter().zip(&outcomes).skip(1) {
         report.note(outcome.verdict(row.speedup));
     }
-    report.note("Concurrency is the breakdown of the work; parallelism falls out of a good one.");
+    report.note(gophers::LESSON);
     report.finish()?;
     if let Some(dir) = &args.pictures {
         std::fs::create_dir_all(dir)?;

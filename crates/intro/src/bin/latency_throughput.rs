@@ -3,14 +3,14 @@
 //!     cargo run -p intro --bin latency_throughput
 //!     cargo run -p intro --bin latency_throughput -- --virtual
 //!
-//! The Python course notebook: 8 service stations, each taking 1 unit of time. If every
-//! job must go through every station, 1 job a unit can come out while each takes 8; if a
-//! job needs one station, any one, 8 a unit can come out and each takes 1. Here every
-//! station is a thread that sleeps its unit (20 ms), linked to the others by crossbeam
-//! channels; `--virtual` runs the same threads on a virtual clock: exact whole units.
+//! The Python course notebook's example: eight stations of one time unit each. Send every
+//! job through all eight in turn and one leaves per unit, eight units after it came in;
+//! let each job use whichever single station is free and eight leave per unit, each after
+//! one unit. Here every station is a thread that sleeps its unit (20 ms), linked to the
+//! others by crossbeam channels; `--virtual` runs the same threads on a virtual clock.
 //!
 //! What to look for: each design's latency and throughput against the ideal, and that
-//! throughput is not 1 / latency: in both designs, 8 jobs are inside at any time.
+//! latency × throughput is the station count in both: the jobs inside while it is full.
 
 use std::cell::RefCell;
 use std::error::Error;
@@ -20,7 +20,7 @@ use std::time::Duration;
 use clap::Parser;
 use common::compare::{Comparison, Run};
 use common::report::Report;
-use intro::stations::{self, Design, Ideal, Outcome, VirtualClock};
+use intro::stations::{self, Design, Ideal, Outcome, VirtualClock, counted};
 
 /// Jobs through service stations as a pipeline and as a farm: latency and throughput.
 #[derive(Parser)]
@@ -64,9 +64,10 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     };
     // Each design's outcome and ideal, kept for the notes.
     let kept: RefCell<Vec<(Outcome, Ideal)>> = RefCell::new(Vec::new());
-    let mut comparison = Comparison::new(&format!("{jobs} jobs"))
+    let (some_jobs, some_stations) = (counted(jobs, "job"), counted(stations, "station"));
+    let mut comparison = Comparison::new(&some_jobs)
         .title(format!(
-            "{jobs} jobs through {stations} stations of one unit ({} ms), on {clock}:",
+            "{some_jobs} through {some_stations} of one unit ({} ms), on {clock}:",
             args.unit_ms
         ))
         .rounds(1)
@@ -112,31 +113,38 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
                  ideal: each sleep wakes a little late."
             ),
         });
-        for note in conclusion(pipeline, farm) {
+        for note in conclusion(pipeline, farm, jobs) {
             report.note(note);
         }
     }
     Ok(report.finish()?)
 }
 
-/// What the figures say, computed from them.
-fn conclusion(pipeline: &Outcome, farm: &Outcome) -> [String; 2] {
+/// What the figures say, computed from them. Little's law only when the line was full
+/// long enough to show it: many more jobs than stations, and every station busy.
+fn conclusion(pipeline: &Outcome, farm: &Outcome, jobs: usize) -> Vec<String> {
+    let (p, f, s) = (pipeline, farm, farm.stations);
+    let mut notes = vec![match s {
+        1 => "With one station the pipeline and the farm are the same line.".to_string(),
+        _ => format!(
+            "Latency does not fix throughput: the pipeline's jobs take {:.2} units each and \
+             it finishes {:.2} a unit; the farm's take {:.2} each and it finishes {:.2}.",
+            p.latency_mean(),
+            p.throughput,
+            f.latency_mean(),
+            f.throughput,
+        ),
+    }];
     let inside = |o: &Outcome| o.latency_mean() * o.throughput;
-    [
-        format!(
-            "Latency and throughput are independent: the pipeline takes {:.2} units a \
-             job yet finishes {:.2} a unit; the farm takes {:.2} and finishes {:.2}.",
-            pipeline.latency_mean(),
-            pipeline.throughput,
-            farm.latency_mean(),
-            farm.throughput,
-        ),
-        format!(
-            "Throughput is not 1 / latency: latency × throughput = {:.1} jobs inside the \
-             pipeline at any time, {:.1} inside the farm, with {} stations (Little's law).",
-            inside(pipeline),
-            inside(farm),
-            farm.stations,
-        ),
-    ]
+    let full = |o: &Outcome| (inside(o) / s as f64 - 1.0).abs() < 0.1;
+    if jobs >= 2 * s && full(p) && full(f) {
+        notes.push(format!(
+            "Little's law: latency × throughput = {:.1} (pipeline) and {:.1} (farm): on \
+             average, while the line is full, {} inside, one at each station.",
+            inside(p),
+            inside(f),
+            counted(s, "job"),
+        ));
+    }
+    notes
 }
