@@ -226,6 +226,36 @@ pub fn is_alive(pid: u32) -> bool {
     }
 }
 
+/// Starts `bin` with `args` (its output thrown away) and polls it until `found(pid)`
+/// gives something, its children having started, say; returns the running program and
+/// that. Fails the test, killing the program, if it ends or [`LIMIT`] passes first: it
+/// never had `what`. Polling for something expected to happen; no timing is asserted.
+pub fn start_until<T>(
+    bin: &str,
+    args: &[&str],
+    what: &str,
+    found: impl Fn(u32) -> Option<T>,
+) -> (std::process::Child, T) {
+    let mut program = Command::new(bin)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{bin} does not start: {e}"));
+    let started = Instant::now();
+    loop {
+        if let Some(it) = found(program.id()) {
+            return (program, it);
+        }
+        if started.elapsed() > LIMIT || program.try_wait().ok().flatten().is_some() {
+            let _ = program.kill();
+            let _ = program.wait();
+            panic!("{bin} {args:?} never had {what}");
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
 /// Waits until none of `pids` runs any more (see [`is_alive`]), and fails the test if one
 /// still does after 30 s: a child its parent should have reaped, left behind. Polling a
 /// process expected to end by itself; no timing is asserted.

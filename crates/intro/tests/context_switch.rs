@@ -7,9 +7,9 @@
 //!
 //!     cargo test -p intro --test context_switch
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::testing::{self, assert_all_gone, children_of, count, is_alive};
 use serde_json::Value;
@@ -123,24 +123,9 @@ fn the_conclusion_follows_the_table() {
 
 /// Starts the program with `args` and waits until it has a child: the echo process.
 fn start_with_a_child(args: &[&str]) -> (Child, u32) {
-    let mut program = Command::new(BIN)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    loop {
-        if let Some(&child) = children_of(program.id()).first() {
-            return (program, child);
-        }
-        if started.elapsed() > testing::LIMIT || program.try_wait().unwrap().is_some() {
-            let _ = program.kill();
-            panic!("the program never started its echo process");
-        }
-        // Polling for the child to exist; no timing is asserted.
-        thread::sleep(Duration::from_millis(5));
-    }
+    testing::start_until(BIN, args, "its echo process", |pid| {
+        children_of(pid).first().copied()
+    })
 }
 
 /// The other side is this same program, re-executed in lecture 1's echo role, and it is

@@ -5,9 +5,7 @@
 //!
 //!     cargo test -p structured --test limits
 
-use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use common::testing::{self, assert_all_gone, children_of, count};
 
@@ -184,25 +182,10 @@ fn family(pid: u32) -> Vec<u32> {
 /// Starts the program with `args`, waits until it and its children number `size`, and
 /// returns it and their pids.
 fn start_family(args: &[&str], size: usize) -> (std::process::Child, Vec<u32>) {
-    let mut program = Command::new(BIN)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    loop {
-        let pids = family(program.id());
-        if pids.len() >= size {
-            return (program, pids);
-        }
-        if started.elapsed() > testing::LIMIT || program.try_wait().unwrap().is_some() {
-            let _ = program.kill();
-            panic!("only {} of {size} processes ever ran", pids.len());
-        }
-        // Polling for the processes to exist; no timing is asserted.
-        thread::sleep(Duration::from_millis(20));
-    }
+    testing::start_until(BIN, args, &format!("{size} processes"), |pid| {
+        let pids = family(pid);
+        (pids.len() >= size).then_some(pids)
+    })
 }
 
 /// A normal run reaps its sleepers: the program, its measuring child and ten sleeping
