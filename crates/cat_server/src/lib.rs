@@ -48,6 +48,7 @@
 mod images;
 mod pages;
 mod routes;
+pub mod site;
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -56,8 +57,9 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
-use axum::body::Bytes;
 use tokio_util::sync::CancellationToken;
+
+pub use site::{Answer, Reply, Site};
 
 /// The routes, for help texts: (route, what it answers).
 pub const ROUTES: [(&str, &str); 7] = [
@@ -237,17 +239,17 @@ impl CatServer {
     /// `pages` full URLs (160 by default), alternating a page and its cat picture:
     /// `…/pages/1`, `…/cats/1.jpg`, `…/pages/2`, … Every one of them answers 200.
     pub fn site_list(&self) -> Vec<String> {
-        self.app.site_list.clone()
+        self.app.site.site_list().to_vec()
     }
 
     /// How many requests the server has received, on every route.
     pub fn requests(&self) -> u64 {
-        self.app.stats.requests.load(Relaxed)
+        self.app.site.counters().requests
     }
 
     /// The counters, by kind of request.
     pub fn counters(&self) -> Counters {
-        self.app.stats.snapshot()
+        self.app.site.counters()
     }
 
     /// Stops the server and waits until it has stopped. Same as dropping it; reads better
@@ -274,13 +276,8 @@ impl Drop for CatServer {
 
 /// What the request handlers share.
 struct App {
-    /// The configured delay; a request's `?delay_ms=` overrides it.
-    delay: Duration,
-    pages: usize,
-    /// The encoded pictures, ready to send.
-    cats: Vec<Bytes>,
-    site_list: Vec<String>,
-    stats: Stats,
+    /// The pages, the pictures, the counters: what every request is answered from.
+    site: Site,
     /// Cancelled when the server is asked to stop: the accept loop stops, and requests
     /// that are still waiting answer 503 at once instead of holding shutdown up.
     shutdown: CancellationToken,
@@ -289,11 +286,7 @@ struct App {
 impl App {
     fn new(config: &Config, addr: SocketAddr) -> App {
         App {
-            delay: config.delay,
-            pages: config.pages,
-            cats: images::cat_jpegs(config.cats),
-            site_list: pages::site_list(&format!("http://{addr}"), config.pages),
-            stats: Stats::default(),
+            site: Site::new(config, &format!("http://{addr}")),
             shutdown: CancellationToken::new(),
         }
     }
@@ -319,13 +312,6 @@ struct Stats {
 }
 
 impl Stats {
-    /// Counts a request as in flight until the returned guard is dropped.
-    fn enter(&self) -> InFlight<'_> {
-        let now = self.in_flight.fetch_add(1, Relaxed) + 1;
-        self.max_in_flight.fetch_max(now, Relaxed);
-        InFlight(self)
-    }
-
     fn snapshot(&self) -> Counters {
         Counters {
             requests: self.requests.load(Relaxed),
@@ -339,14 +325,5 @@ impl Stats {
             in_flight: self.in_flight.load(Relaxed),
             max_in_flight: self.max_in_flight.load(Relaxed),
         }
-    }
-}
-
-/// Guard for one in-flight request; see [`Stats::enter`].
-struct InFlight<'a>(&'a Stats);
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.in_flight.fetch_sub(1, Relaxed);
     }
 }
