@@ -59,6 +59,7 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
+pub use axum::http::StatusCode;
 pub use site::{Answer, Reply, Site};
 
 /// The routes, for help texts: (route, what it answers).

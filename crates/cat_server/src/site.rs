@@ -59,7 +59,8 @@ impl Reply {
         }
     }
 
-    fn text(status: StatusCode, body: String) -> Reply {
+    /// A plain-text reply.
+    pub fn text(status: StatusCode, body: String) -> Reply {
         Reply::new(status, "text/plain; charset=utf-8", body)
     }
 }

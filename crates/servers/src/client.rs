@@ -1,0 +1,72 @@
+//! A keep-alive HTTP/1.1 client of a few lines, for the tests and the programs' checks:
+//! one connection, one request after another, each reply read to its `Content-Length`.
+//! (`reqwest` would do, but hides the connection this lecture is about.)
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+/// One open connection to a server.
+pub struct Client {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Client {
+    /// Connects to `addr`; every read waits at most `timeout` (`None`: for ever).
+    pub fn connect(addr: SocketAddr, timeout: Option<Duration>) -> io::Result<Client> {
+        let stream = TcpStream::connect(addr)?;
+        stream.set_read_timeout(timeout)?;
+        stream.set_nodelay(true)?;
+        Ok(Client {
+            reader: BufReader::new(stream.try_clone()?),
+            writer: stream,
+        })
+    }
+
+    /// How long a read may wait from now on (`None`: for ever).
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        self.writer.set_read_timeout(timeout)
+    }
+
+    /// Sends raw bytes: half a request, garbage.
+    pub fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.writer.write_all(bytes)
+    }
+
+    /// `GET path`, keeping the connection open; the status and the body.
+    pub fn get(&mut self, path: &str) -> io::Result<(u16, Vec<u8>)> {
+        self.send(format!("GET {path} HTTP/1.1\r\nHost: course\r\n\r\n").as_bytes())?;
+        self.reply()
+    }
+
+    /// Reads one reply: its status and its body. An error when the server closed the
+    /// connection instead of answering.
+    pub fn reply(&mut self) -> io::Result<(u16, Vec<u8>)> {
+        let mut line = String::new();
+        if self.reader.read_line(&mut line)? == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "closed, no reply",
+            ));
+        }
+        let status = line.split(' ').nth(1).and_then(|code| code.parse().ok());
+        let status = status.ok_or_else(|| io::Error::other(format!("not HTTP: {line:?}")))?;
+        let mut length = 0;
+        loop {
+            line.clear();
+            self.reader.read_line(&mut line)?;
+            if line.trim().is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().map_err(io::Error::other)?;
+            }
+        }
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body)?;
+        Ok((status, body))
+    }
+}

@@ -1,0 +1,15 @@
+//! Lecture 7: a process, a thread, a pool or an event loop per connection.
+//!
+//! The Python notes compare Apache, which gives each connection a process of its own,
+//! with nginx, whose one process serves many connections from an event loop. This crate
+//! serves the cat server's pages ([`cat_server::Site`]) every one of those ways:
+//!
+//! - [`http`]: HTTP/1.1 read and written by hand (with `httparse`), on any reader and
+//!   writer, keep-alive, and a `400` for what is not HTTP;
+//! - [`threads`]: a thread per connection, and a fixed pool of threads (the `pools`
+//!   lecture's `ThreadPool`), with an accept loop that stops cleanly;
+//! - [`client`]: a keep-alive client of a few lines, for the checks.
+
+pub mod client;
+pub mod http;
+pub mod threads;

@@ -1,0 +1,270 @@
+//! Servers of threads: a thread per connection, or a fixed pool of them.
+//!
+//! Both accept connections on one thread and hand each to [`http::serve`], which reads
+//! and answers its requests with blocking calls. The difference is who serves it:
+//!
+//! - [`Model::ThreadPerConnection`]: a new `std::thread` for every connection. Nobody
+//!   waits for a thread, but each one costs a stack and a kernel task, however idle its
+//!   connection is.
+//! - [`Model::Pool`]: the `pools` lecture's [`ThreadPool`] with `n` workers. A keep-alive
+//!   connection holds its worker until the client closes it, so with `n` connections
+//!   open, connection `n + 1` waits in the pool's queue: head-of-line blocking.
+//!
+//! A [`Server`] stops when dropped: the accept loop ends, every open connection is shut
+//! down (so a thread blocked reading a stalled client wakes up), and every thread is
+//! joined before `drop` returns. Nothing is left running.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::{self, JoinHandle};
+
+use cat_server::Site;
+use pools::thread_pool::ThreadPool;
+
+use crate::http;
+
+/// Who serves an accepted connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Model {
+    /// A thread of its own, started for it.
+    ThreadPerConnection,
+    /// One of a pool's workers, when one is free.
+    Pool(usize),
+}
+
+/// A running server on 127.0.0.1. Dropping it stops it and waits until it has stopped.
+pub struct Server {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    open: Arc<Open>,
+    accept: Option<JoinHandle<()>>,
+}
+
+/// The connections being served, so that stopping can shut them down.
+#[derive(Default)]
+struct Open {
+    next: AtomicU64,
+    streams: Mutex<HashMap<u64, TcpStream>>,
+}
+
+impl Open {
+    /// Registers a connection; returns its key.
+    fn add(&self, stream: &TcpStream) -> io::Result<u64> {
+        let key = self.next.fetch_add(1, Ordering::Relaxed);
+        self.lock().insert(key, stream.try_clone()?);
+        Ok(key)
+    }
+
+    fn remove(&self, key: u64) {
+        self.lock().remove(&key);
+    }
+
+    /// Shuts every open connection down: its reads return at once.
+    fn shut_all(&self) {
+        for stream in self.lock().values() {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<u64, TcpStream>> {
+        self.streams.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Server {
+    /// Starts serving `site` on 127.0.0.1, at `port` (0: any free port).
+    pub fn start(model: Model, site: Arc<Site>, port: u16) -> io::Result<Server> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
+        let addr = listener.local_addr()?;
+        let (stop, open) = (Arc::new(AtomicBool::new(false)), Arc::new(Open::default()));
+        let accept = thread::Builder::new().name("accept".into()).spawn({
+            let (stop, open) = (stop.clone(), open.clone());
+            move || accept_loop(listener, model, site, &stop, &open)
+        })?;
+        Ok(Server {
+            addr,
+            stop,
+            open,
+            accept: Some(accept),
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// How many connections are open right now (accepted and not yet closed).
+    pub fn open_connections(&self) -> usize {
+        self.open.lock().len()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // `accept` blocks until a connection arrives: arrive, so that it sees the flag.
+        let _ = TcpStream::connect(self.addr);
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.join();
+        }
+    }
+}
+
+/// Accepts until told to stop, handing each connection to its server; then shuts the open
+/// connections and waits for every thread that served one.
+fn accept_loop(
+    listener: TcpListener,
+    model: Model,
+    site: Arc<Site>,
+    stop: &AtomicBool,
+    open: &Arc<Open>,
+) {
+    let pool = match model {
+        Model::Pool(workers) => Some(ThreadPool::new(workers)),
+        Model::ThreadPerConnection => None,
+    };
+    let mut threads: Vec<JoinHandle<()>> = Vec::new();
+    for stream in listener.incoming() {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else { continue }; // a client that gave up at once
+        let Ok(key) = open.add(&stream) else { continue };
+        let (site, open) = (site.clone(), open.clone());
+        let serve = move || {
+            // A connection that fails (reset by its client) ends; the others go on.
+            let _ = http::serve(&stream, &stream, &site);
+            open.remove(key);
+        };
+        match &pool {
+            Some(pool) => drop(pool.submit(serve)),
+            None => {
+                threads.retain(|thread| !thread.is_finished());
+                threads.push(thread::spawn(serve));
+            }
+        }
+    }
+    open.shut_all();
+    for thread in threads {
+        let _ = thread.join();
+    }
+    drop(pool); // joins its workers, once each has served what is queued
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::Client;
+    use cat_server::Config;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// How long a check waits for something that must happen (or must not yet).
+    const DEADLINE: Duration = Duration::from_secs(10);
+    const WHILE: Duration = Duration::from_millis(300);
+
+    fn site() -> Arc<Site> {
+        Arc::new(Site::new(
+            &Config::default().pages(10),
+            "http://127.0.0.1:1",
+        ))
+    }
+
+    /// 100 keep-alive connections at once, 10 requests each: every reply is the right page.
+    fn thousand_requests(model: Model) {
+        let site = site();
+        let server = Server::start(model, site.clone(), 0).unwrap();
+        thread::scope(|s| {
+            for connection in 0..100 {
+                let addr = server.addr();
+                s.spawn(move || {
+                    let mut client = Client::connect(addr, Some(DEADLINE)).unwrap();
+                    for i in 0..10 {
+                        let n = (connection + i) % 10 + 1;
+                        let (status, body) = client.get(&format!("/pages/{n}")).unwrap();
+                        let body = String::from_utf8(body).unwrap();
+                        assert_eq!(status, 200);
+                        assert!(body.contains(&format!("<title>Cat page {n}</title>")));
+                    }
+                });
+            }
+        });
+        assert_eq!(site.counters().pages, 1000);
+    }
+
+    #[test]
+    fn a_thread_per_connection_answers_every_request() {
+        thousand_requests(Model::ThreadPerConnection);
+    }
+
+    #[test]
+    fn a_pool_answers_every_request() {
+        thousand_requests(Model::Pool(4));
+    }
+
+    /// A client that sends half a request and stalls.
+    fn stall(server: &Server) -> Client {
+        let mut stalled = Client::connect(server.addr(), Some(DEADLINE)).unwrap();
+        stalled.send(b"GET /pages/1 HT").unwrap();
+        stalled
+    }
+
+    /// A stalled connection holds its own thread only: another is answered.
+    #[test]
+    fn a_stalled_client_does_not_stop_a_thread_per_connection() {
+        let server = Server::start(Model::ThreadPerConnection, site(), 0).unwrap();
+        let _stalled = stall(&server);
+        let mut other = Client::connect(server.addr(), Some(DEADLINE)).unwrap();
+        assert_eq!(other.get("/pages/2").unwrap().0, 200);
+    }
+
+    /// With one worker, the stalled connection holds it: the next connection is not
+    /// answered while it stalls, and is as soon as the stalled client goes.
+    #[test]
+    fn a_stalled_client_blocks_a_one_worker_pool() {
+        let server = Server::start(Model::Pool(1), site(), 0).unwrap();
+        let stalled = stall(&server);
+        let mut waiting = Client::connect(server.addr(), Some(WHILE)).unwrap();
+        let blocked = waiting.get("/pages/2").unwrap_err();
+        assert!(matches!(
+            blocked.kind(),
+            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+        ));
+        drop(stalled); // the worker's read ends: its connection is over
+        waiting.set_timeout(Some(DEADLINE)).unwrap();
+        assert_eq!(waiting.reply().unwrap().0, 200);
+    }
+
+    /// Garbage gets a 400 and the end of its connection; the server goes on serving.
+    #[test]
+    fn garbage_is_refused_and_serving_goes_on() {
+        let server = Server::start(Model::Pool(2), site(), 0).unwrap();
+        let mut rude = Client::connect(server.addr(), Some(DEADLINE)).unwrap();
+        rude.send(b"GET /pages/1\r\n\r\n").unwrap();
+        assert_eq!(rude.reply().unwrap().0, 400);
+        assert!(rude.get("/pages/1").is_err(), "the connection was closed");
+        let mut polite = Client::connect(server.addr(), Some(DEADLINE)).unwrap();
+        assert_eq!(polite.get("/pages/1").unwrap().0, 200);
+    }
+
+    /// Dropping a server with stalled connections open returns: every connection is shut,
+    /// every thread joined.
+    #[test]
+    fn stopping_shuts_stalled_connections_and_joins_every_thread() {
+        for model in [Model::ThreadPerConnection, Model::Pool(2)] {
+            let server = Server::start(model, site(), 0).unwrap();
+            let stalled: Vec<Client> = (0..3).map(|_| stall(&server)).collect();
+            let (done, stopped) = mpsc::channel();
+            thread::spawn(move || {
+                drop(server);
+                done.send(()).unwrap();
+            });
+            stopped.recv_timeout(DEADLINE).expect("the server stopped");
+            drop(stalled);
+        }
+    }
+}
