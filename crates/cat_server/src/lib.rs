@@ -286,8 +286,10 @@ struct App {
 
 impl App {
     fn new(config: &Config, addr: SocketAddr) -> App {
+        let site = Site::new(config, &format!("http://{addr}"));
+        site.cats(); // drawn now, so that no request waits for the drawing
         App {
-            site: Site::new(config, &format!("http://{addr}")),
+            site,
             shutdown: CancellationToken::new(),
         }
     }

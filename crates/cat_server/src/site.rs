@@ -7,6 +7,7 @@
 //! waiting (a `tokio::time::sleep`, a `thread::sleep`) and its own writing; the pages,
 //! the pictures and the counters are the same for all of them.
 
+use std::sync::OnceLock;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
@@ -23,8 +24,10 @@ pub struct Site {
     /// The configured delay; a request's `?delay_ms=` overrides it.
     delay: Duration,
     pages: usize,
-    /// The encoded pictures, ready to send.
-    cats: Vec<Bytes>,
+    /// How many pictures there are.
+    cat_count: usize,
+    /// The encoded pictures, drawn the first time one is asked for (see [`Site::cats`]).
+    cats: OnceLock<Vec<Bytes>>,
     site_list: Vec<String>,
     stats: Stats,
 }
@@ -66,13 +69,14 @@ impl Reply {
 }
 
 impl Site {
-    /// The site of `config`: its pictures drawn and encoded (the first time in a process
-    /// takes a moment), and a site list of URLs under `base_url` (`http://127.0.0.1:PORT`).
+    /// The site of `config`, with a site list of URLs under `base_url`
+    /// (`http://127.0.0.1:PORT`). Its pictures are drawn when first asked for.
     pub fn new(config: &Config, base_url: &str) -> Site {
         Site {
             delay: config.delay,
             pages: config.pages,
-            cats: images::cat_jpegs(config.cats),
+            cat_count: config.cats.max(1),
+            cats: OnceLock::new(),
             site_list: pages::site_list(base_url, config.pages),
             stats: Stats::default(),
         }
@@ -107,6 +111,13 @@ impl Site {
             reply: Some(reply),
         }
         // ANCHOR_END: routes
+    }
+
+    /// The encoded pictures, ready to send: drawn on the first call (a fraction of a
+    /// second, once per process), shared after. A server that wants no request to pay
+    /// for the drawing calls it before it serves.
+    pub fn cats(&self) -> &[Bytes] {
+        self.cats.get_or_init(|| images::cat_jpegs(self.cat_count))
     }
 
     /// The site list: `pages` URLs, alternating a page and its cat picture.
@@ -152,7 +163,7 @@ impl Site {
         for (route, what) in ROUTES {
             text.push_str(&format!("  {route:<20} {what}\n"));
         }
-        text.push_str(&format!("{} cats, {} pages\n", self.cats.len(), self.pages));
+        text.push_str(&format!("{} cats, {} pages\n", self.cat_count, self.pages));
         Some(Reply::text(StatusCode::OK, text))
     }
 
@@ -170,7 +181,7 @@ impl Site {
         // Any number is a valid id; it picks one of the pictures, wrapping around.
         let id = file.strip_suffix(".jpg")?.parse::<usize>().ok()?;
         self.stats.cats.fetch_add(1, Relaxed);
-        let jpeg = self.cats[id % self.cats.len()].clone();
+        let jpeg = self.cats()[id % self.cat_count].clone();
         Some(Reply::new(StatusCode::OK, "image/jpeg", jpeg))
     }
 
@@ -270,7 +281,7 @@ mod tests {
         let cat = site.answer("GET", "/cats/3.jpg").reply.unwrap();
         assert_eq!(
             (cat.content_type, cat.body.clone()),
-            ("image/jpeg", site.cats[1].clone())
+            ("image/jpeg", site.cats()[1].clone())
         );
         assert_eq!(status(&site.answer("GET", "/status/503")), 503);
         assert_eq!(status(&site.answer("GET", "/status/99")), 400);

@@ -6,10 +6,11 @@
 //!
 //! - [`http`]: HTTP/1.1 read and written by hand (with `httparse`), on any reader and
 //!   writer, keep-alive, and a `400` for what is not HTTP;
-//! - [`threads`]: a thread per connection, and a fixed pool of threads (the `pools`
-//!   lecture's `ThreadPool`), with an accept loop that stops cleanly;
+//! - [`models`]: a process per connection (the socket handed to a child, as `inetd`
+//!   does), a thread per connection, and a fixed pool of threads (the `pools` lecture's
+//!   `ThreadPool`), behind one accept loop that stops cleanly;
 //! - [`client`]: a keep-alive client of a few lines, for the checks.
 
 pub mod client;
 pub mod http;
-pub mod threads;
+pub mod models;

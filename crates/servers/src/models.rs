@@ -1,8 +1,13 @@
-//! Servers of threads: a thread per connection, or a fixed pool of them.
+//! Who serves a connection: a process of its own, a thread of its own, or a pool's thread.
 //!
-//! Both accept connections on one thread and hand each to [`http::serve`], which reads
-//! and answers its requests with blocking calls. The difference is who serves it:
+//! Every model accepts connections on one thread and hands each to [`http::serve`], which
+//! reads and answers its requests with blocking calls. The difference is who serves it:
 //!
+//! - [`Model::ProcessPerConnection`]: this program started again as a child, the socket
+//!   as its stdin and stdout, as `inetd` does and as Apache's prefork server gives each
+//!   connection a process. The child serves the one connection and exits; it dies with
+//!   its parent, so killing the server leaves no child behind. The program's `main`
+//!   must serve [`CONNECTION_ROLE`] (see [`serve_inherited_connection`]).
 //! - [`Model::ThreadPerConnection`]: a new `std::thread` for every connection. Nobody
 //!   waits for a thread, but each one costs a stack and a kernel task, however idle its
 //!   connection is.
@@ -11,17 +16,21 @@
 //!   open, connection `n + 1` waits in the pool's queue: head-of-line blocking.
 //!
 //! A [`Server`] stops when dropped: the accept loop ends, every open connection is shut
-//! down (so a thread blocked reading a stalled client wakes up), and every thread is
-//! joined before `drop` returns. Nothing is left running.
+//! down (so a thread blocked reading a stalled client wakes up), every child process is
+//! killed and reaped, and every thread is joined before `drop` returns. Nothing is left
+//! running.
 
 use std::collections::HashMap;
 use std::io;
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::os::fd::OwnedFd;
+use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 
-use cat_server::Site;
+use cat_server::{Config, Site};
+use common::process;
 use pools::thread_pool::ThreadPool;
 
 use crate::http;
@@ -29,6 +38,8 @@ use crate::http;
 /// Who serves an accepted connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Model {
+    /// A child process of its own, started for it.
+    ProcessPerConnection,
     /// A thread of its own, started for it.
     ThreadPerConnection,
     /// One of a pool's workers, when one is free.
@@ -114,8 +125,30 @@ impl Drop for Server {
     }
 }
 
+/// The role in which this program, started again, serves the one connection it was given
+/// as its stdin and stdout.
+pub const CONNECTION_ROLE: &str = "connection";
+
+/// The child's part of [`Model::ProcessPerConnection`]: serve the connection that is this
+/// process's stdin and stdout, with a site of its own (the default one: every child is a
+/// fresh program), then exit.
+pub fn serve_inherited_connection() -> io::Result<()> {
+    let site = Site::new(&Config::default(), "http://127.0.0.1");
+    http::serve(io::stdin().lock(), io::stdout().lock(), &site).map(drop)
+}
+
+/// Starts this program again in [`CONNECTION_ROLE`], the connection as its stdin and
+/// stdout. The parent keeps no copy of the socket.
+fn spawn_connection_process(stream: TcpStream) -> io::Result<Child> {
+    let mut command = process::child_command(CONNECTION_ROLE)?;
+    let input = OwnedFd::from(stream.try_clone()?);
+    command.stdin(Stdio::from(input));
+    command.stdout(Stdio::from(OwnedFd::from(stream)));
+    command.spawn()
+}
+
 /// Accepts until told to stop, handing each connection to its server; then shuts the open
-/// connections and waits for every thread that served one.
+/// connections and waits for every thread and process that served one.
 fn accept_loop(
     listener: TcpListener,
     model: Model,
@@ -125,14 +158,21 @@ fn accept_loop(
 ) {
     let pool = match model {
         Model::Pool(workers) => Some(ThreadPool::new(workers)),
-        Model::ThreadPerConnection => None,
+        _ => None,
     };
     let mut threads: Vec<JoinHandle<()>> = Vec::new();
+    let mut children: Vec<Child> = Vec::new();
     for stream in listener.incoming() {
         if stop.load(Ordering::SeqCst) {
             break;
         }
         let Ok(stream) = stream else { continue }; // a client that gave up at once
+        if model == Model::ProcessPerConnection {
+            // Reap the children that are done; a spawn that fails drops the connection.
+            children.retain_mut(|child| matches!(child.try_wait(), Ok(None)));
+            children.extend(spawn_connection_process(stream));
+            continue;
+        }
         let Ok(key) = open.add(&stream) else { continue };
         let (site, open) = (site.clone(), open.clone());
         let serve = move || {
@@ -149,6 +189,10 @@ fn accept_loop(
         }
     }
     open.shut_all();
+    for mut child in children {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
     for thread in threads {
         let _ = thread.join();
     }
