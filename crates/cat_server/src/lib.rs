@@ -91,6 +91,10 @@ pub struct Config {
     pub cats: usize,
     /// How many pages there are, and how many URLs the site list has.
     pub pages: usize,
+    /// Threads of the server's tokio runtime: 1, the default, is `current_thread` (one
+    /// event loop, as an nginx worker); more is the multi-thread runtime with that many
+    /// workers.
+    pub threads: usize,
 }
 
 impl Default for Config {
@@ -100,6 +104,7 @@ impl Default for Config {
             delay: Duration::ZERO,
             cats: 20,
             pages: 160,
+            threads: 1,
         }
     }
 }
@@ -182,11 +187,18 @@ impl CatServer {
         let addr = std_listener.local_addr()?;
 
         // A runtime of its own. Serving is waiting (delays) and copying bytes already in
-        // memory, so one thread is plenty — and it leaves the other cores to the clients
-        // being measured.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
+        // memory, so one thread is plenty for the download lessons — and it leaves the
+        // other cores to the clients being measured.
+        let runtime = match config.threads {
+            0 | 1 => tokio::runtime::Builder::new_current_thread(),
+            threads => {
+                let mut builder = tokio::runtime::Builder::new_multi_thread();
+                builder.worker_threads(threads);
+                builder
+            }
+        }
+        .enable_all()
+        .build()?;
         // Handing the socket to tokio registers it with this runtime's reactor, so it must
         // happen inside the runtime's context.
         let listener = {

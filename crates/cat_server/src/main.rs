@@ -49,6 +49,7 @@ fn main() -> ExitCode {
         // The value parsers above keep both numbers small enough for any usize.
         cats: args.cats as usize,
         pages: args.pages as usize,
+        ..Config::default()
     };
 
     let server = match CatServer::start(config) {

@@ -9,8 +9,11 @@
 //! - [`models`]: a process per connection (the socket handed to a child, as `inetd`
 //!   does), a thread per connection, and a fixed pool of threads (the `pools` lecture's
 //!   `ThreadPool`), behind one accept loop that stops cleanly;
+//! - [`event_loop`]: the cat server's own tokio event loop, on one thread (an nginx
+//!   worker) or on the multi-thread runtime;
 //! - [`client`]: a keep-alive client of a few lines, for the checks.
 
 pub mod client;
+pub mod event_loop;
 pub mod http;
 pub mod models;
