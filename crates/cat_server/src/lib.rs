@@ -18,7 +18,8 @@
 //! | `GET /status/{code}` | a response with that status, e.g. 404 or 500 |
 //! | `GET /slow?ms=N` | answers after `N` ms (default 10 000, longer than a client timeout) |
 //! | `GET /drop` | closes the connection without any response |
-//! | anything else | 404 |
+//! | any other path | 404 |
+//! | a method other than `GET` or `HEAD` | 405, with `Allow: GET, HEAD` |
 //!
 //! Every route waits [`Config::delay`] before answering (except `/slow`, which waits its
 //! own `ms`); `?delay_ms=N` on any request overrides the delay for that request.
@@ -92,8 +93,8 @@ pub struct Config {
     /// How many pages there are, and how many URLs the site list has.
     pub pages: usize,
     /// Threads of the server's tokio runtime: 1, the default, is `current_thread` (one
-    /// event loop, as an nginx worker); more is the multi-thread runtime with that many
-    /// workers.
+    /// event loop, as an nginx worker), and so is 0; more is the multi-thread runtime
+    /// with that many workers.
     pub threads: usize,
 }
 

@@ -66,7 +66,12 @@ async fn answer(State(app): State<Arc<App>>, method: Method, uri: Uri) -> Respon
     match answer.reply {
         Some(reply) => {
             let content_type = [(header::CONTENT_TYPE, reply.content_type)];
-            (reply.status, content_type, reply.body).into_response()
+            let mut response = (reply.status, content_type, reply.body).into_response();
+            for (name, value) in reply.headers {
+                let value = header::HeaderValue::from_static(value);
+                response.headers_mut().insert(*name, value);
+            }
+            response
         }
         None => drop_connection(),
     }

@@ -28,6 +28,7 @@ pub struct Site {
     cat_count: usize,
     /// The encoded pictures, drawn the first time one is asked for (see [`Site::cats`]).
     cats: OnceLock<Vec<Bytes>>,
+    base_url: String,
     site_list: Vec<String>,
     stats: Stats,
 }
@@ -51,6 +52,8 @@ pub struct Reply {
     pub content_type: &'static str,
     /// The body: shared, not copied, for a picture (`Bytes` is reference-counted).
     pub body: Bytes,
+    /// Headers beyond the content type and length: `Allow` on a `405`.
+    pub headers: &'static [(&'static str, &'static str)],
 }
 
 impl Reply {
@@ -59,6 +62,7 @@ impl Reply {
             status,
             content_type,
             body: body.into(),
+            headers: &[],
         }
     }
 
@@ -77,6 +81,7 @@ impl Site {
             pages: config.pages,
             cat_count: config.cats.max(1),
             cats: OnceLock::new(),
+            base_url: base_url.to_string(),
             site_list: pages::site_list(base_url, config.pages),
             stats: Stats::default(),
         }
@@ -91,9 +96,19 @@ impl Site {
         };
         if method != "GET" && method != "HEAD" {
             let only = String::from("only GET and HEAD here\n");
-            return self.now(Reply::text(StatusCode::METHOD_NOT_ALLOWED, only));
+            let mut reply = Reply::text(StatusCode::METHOD_NOT_ALLOWED, only);
+            reply.headers = &[("Allow", "GET, HEAD")];
+            return Answer {
+                wait: delay,
+                reply: Some(reply),
+            };
         }
-        // ANCHOR: routes
+        self.route(path, query, delay)
+    }
+
+    /// The route of `path`: what to send after `delay` (or after `/slow`'s own wait).
+    // ANCHOR: routes
+    fn route(&self, path: &str, query: &str, delay: Duration) -> Answer {
         let path_parts = path.trim_start_matches('/').split('/');
         let reply = match path_parts.collect::<Vec<_>>().as_slice() {
             [""] => self.index(),
@@ -110,11 +125,28 @@ impl Site {
             wait: delay,
             reply: Some(reply),
         }
-        // ANCHOR_END: routes
+    }
+    // ANCHOR_END: routes
+
+    /// The configuration this site was made from (port 0, one thread): what another
+    /// process needs to make the same site.
+    pub fn config(&self) -> Config {
+        Config {
+            delay: self.delay,
+            cats: self.cat_count,
+            pages: self.pages,
+            ..Config::default()
+        }
+    }
+
+    /// The base of the site list's URLs: `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
     }
 
     /// The encoded pictures, ready to send: drawn on the first call (a fraction of a
-    /// second, once per process), shared after. A server that wants no request to pay
+    /// second of every core; kept for the process), shared after. A server that wants no
+    /// request to pay
     /// for the drawing calls it before it serves.
     pub fn cats(&self) -> &[Bytes] {
         self.cats.get_or_init(|| images::cat_jpegs(self.cat_count))
@@ -289,7 +321,11 @@ mod tests {
         assert_eq!(status(&site.answer("GET", "/")), 200);
         assert_eq!(status(&site.answer("GET", "/../etc/passwd")), 404);
         assert_eq!(site.answer("GET", "/drop").reply, None);
-        assert_eq!(status(&site.answer("POST", "/pages/1")), 405);
+        let post = site.answer("POST", "/pages/1").reply.unwrap();
+        assert_eq!(
+            (post.status.as_u16(), post.headers),
+            (405, &[("Allow", "GET, HEAD")][..])
+        );
     }
 
     /// `?delay_ms=` replaces the delay, `/slow?ms=` waits its own time, a bad number is a

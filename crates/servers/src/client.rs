@@ -13,10 +13,12 @@ pub struct Client {
 }
 
 impl Client {
-    /// Connects to `addr`; every read waits at most `timeout` (`None`: for ever).
+    /// Connects to `addr`; every read and write waits at most `timeout` (`None`: for
+    /// ever).
     pub fn connect(addr: SocketAddr, timeout: Option<Duration>) -> io::Result<Client> {
         let stream = TcpStream::connect(addr)?;
         stream.set_read_timeout(timeout)?;
+        stream.set_write_timeout(timeout)?;
         stream.set_nodelay(true)?;
         Ok(Client {
             reader: BufReader::new(stream.try_clone()?),
@@ -24,7 +26,8 @@ impl Client {
         })
     }
 
-    /// How long a read may wait from now on (`None`: for ever).
+    /// How long a read may wait from now on (`None`: for ever). The reader and the writer
+    /// are two handles of one socket: setting it on one sets it for both.
     pub fn set_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
         self.writer.set_read_timeout(timeout)
     }
@@ -55,7 +58,10 @@ impl Client {
         let mut length = 0;
         loop {
             line.clear();
-            self.reader.read_line(&mut line)?;
+            if self.reader.read_line(&mut line)? == 0 {
+                let eof = io::ErrorKind::UnexpectedEof;
+                return Err(io::Error::new(eof, "closed in the middle of a reply"));
+            }
             if line.trim().is_empty() {
                 break;
             }

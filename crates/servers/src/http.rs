@@ -5,12 +5,16 @@
 //!
 //! Nothing here knows about threads or processes: [`serve`] takes any reader and writer,
 //! a socket's two halves or a child process's stdin and stdout. Bad input gets an answer
-//! and the end of the connection, never a panic: a request line without a version, a head
-//! larger than [`MAX_HEAD`], bytes that are not HTTP are each a `400` (or `431`), and the
-//! server goes on serving its other connections.
+//! and the end of the connection, never a panic: a request line without a version, bytes
+//! that are not HTTP (checked line by line, so garbage is refused as soon as its first
+//! line ends), a head larger than [`MAX_HEAD`] are each a `400` (or `431`), and the server
+//! goes on serving its other connections. When the reply goes out before the client has
+//! finished sending (a 1 MB header line), closing with its bytes unread makes the kernel
+//! reset the connection, and the client may see the reset instead of the reply.
 
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
-use std::thread;
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::Duration;
 
 use cat_server::{Reply, Site, StatusCode};
 
@@ -56,13 +60,17 @@ fn bad(status: StatusCode, why: impl Into<String>) -> HttpError {
 }
 
 /// Reads the next request's head, and skips its body. `Ok(None)`: the client closed the
-/// connection between requests, as a keep-alive client does when it is done.
+/// connection between requests, as a keep-alive client does when it is done, or sent
+/// nothing more before the socket's read timeout.
 pub fn read_request(reader: &mut impl BufRead) -> Result<Option<Request>, HttpError> {
     let mut head = Vec::new();
-    // Line by line until the empty line that ends the head, never more than MAX_HEAD.
+    // Line by line until the head is complete, never more than MAX_HEAD.
     loop {
         let room = (MAX_HEAD + 1).saturating_sub(head.len()) as u64;
-        let read = reader.by_ref().take(room).read_until(b'\n', &mut head)?;
+        let read = match reader.by_ref().take(room).read_until(b'\n', &mut head) {
+            Err(e) if head.is_empty() && is_timeout(&e) => return Ok(None), // idle
+            read => read?,
+        };
         if head.len() > MAX_HEAD {
             return Err(bad(
                 StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -73,23 +81,27 @@ pub fn read_request(reader: &mut impl BufRead) -> Result<Option<Request>, HttpEr
             0 if head.is_empty() => return Ok(None),
             0 => return Err(bad(StatusCode::BAD_REQUEST, "the head ended early")),
             _ if head == b"\r\n" || head == b"\n" => head.clear(), // between requests
-            _ if head.ends_with(b"\r\n\r\n") || head.ends_with(b"\n\n") => break,
-            _ => {}
+            _ if head.ends_with(b"\n") => {
+                // A whole line more: complete, not HTTP, or more to come.
+                let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+                match httparse::Request::new(&mut headers).parse(&head) {
+                    Ok(httparse::Status::Complete(_)) => break,
+                    Ok(httparse::Status::Partial) => {}
+                    Err(httparse::Error::TooManyHeaders) => {
+                        let why = "too many headers";
+                        return Err(bad(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, why));
+                    }
+                    Err(error) => return Err(bad(StatusCode::BAD_REQUEST, error.to_string())),
+                }
+            }
+            _ => {} // a line longer than the buffer: read on
         }
     }
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut parsed = httparse::Request::new(&mut headers);
-    match parsed.parse(&head) {
-        Ok(httparse::Status::Complete(_)) => {}
-        Ok(httparse::Status::Partial) => return Err(bad(StatusCode::BAD_REQUEST, "partial")),
-        Err(httparse::Error::TooManyHeaders) => {
-            return Err(bad(
-                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                "too many headers",
-            ));
-        }
-        Err(error) => return Err(bad(StatusCode::BAD_REQUEST, error.to_string())),
-    }
+    parsed
+        .parse(&head)
+        .map_err(|error| bad(StatusCode::BAD_REQUEST, error.to_string()))?;
     let header = |name: &str| {
         let found = parsed
             .headers
@@ -131,12 +143,17 @@ pub fn write_reply(
 ) -> io::Result<()> {
     let status = reply.status;
     let reason = status.canonical_reason().unwrap_or("");
-    let no_body = matches!(status.as_u16(), 204 | 205 | 304);
+    // 204 and 304 have no body and no length; every other reply says its length, so
+    // that a keep-alive client knows where the next one begins.
+    let no_body = matches!(status.as_u16(), 204 | 304);
     let connection = if keep_alive { "keep-alive" } else { "close" };
     write!(writer, "HTTP/1.1 {} {reason}\r\n", status.as_u16())?;
     write!(writer, "Content-Type: {}\r\n", reply.content_type)?;
     if !no_body {
         write!(writer, "Content-Length: {}\r\n", reply.body.len())?;
+    }
+    for (name, value) in reply.headers {
+        write!(writer, "{name}: {value}\r\n")?;
     }
     write!(writer, "Connection: {connection}\r\n\r\n")?;
     if with_body && !no_body {
@@ -154,11 +171,47 @@ pub struct Served {
     pub refused: u64,
 }
 
+/// Whether the server has been told to stop, and a sleep that ends when it is: a reply
+/// that waits (a delay, `/slow`) must not hold a stopping server up.
+#[derive(Debug, Default)]
+pub struct Stop {
+    stopped: Mutex<bool>,
+    changed: Condvar,
+}
+
+impl Stop {
+    /// Tells every [`Stop::sleep`] to end now, and every later one not to start.
+    pub fn stop(&self) {
+        *self.lock() = true;
+        self.changed.notify_all();
+    }
+
+    /// Whether [`Stop::stop`] was called.
+    pub fn is_stopped(&self) -> bool {
+        *self.lock()
+    }
+
+    /// Sleeps for `wait` unless told to stop first; returns whether it slept all of it.
+    pub fn sleep(&self, wait: Duration) -> bool {
+        let stopped = self.lock();
+        let (stopped, _) = self
+            .changed
+            .wait_timeout_while(stopped, wait, |stopped| !*stopped)
+            .unwrap_or_else(PoisonError::into_inner);
+        !*stopped
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, bool> {
+        self.stopped.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 /// Serves one connection: reads requests from `input` and answers them on `output`, one
 /// after another, until the client closes the connection or asks to, a request is bad,
-/// or `/drop` asks for the connection to end with no answer. Waits (a route's delay) put
-/// this thread to sleep: whatever serves the connection is busy meanwhile.
-pub fn serve(input: impl Read, output: impl Write, site: &Site) -> io::Result<Served> {
+/// or `/drop` asks for the connection to end with no answer. A reply's wait (the route's
+/// delay) puts this thread to sleep, so whatever serves the connection is busy meanwhile;
+/// when `stop` is told, a waiting reply becomes a `503` at once.
+pub fn serve(input: impl Read, output: impl Write, site: &Site, stop: &Stop) -> io::Result<Served> {
     let (mut input, mut output) = (BufReader::new(input), BufWriter::new(output));
     let mut served = Served::default();
     loop {
@@ -176,7 +229,10 @@ pub fn serve(input: impl Read, output: impl Write, site: &Site) -> io::Result<Se
         };
         let _in_flight = site.enter();
         let answer = site.answer(&request.method, &request.target);
-        thread::sleep(answer.wait);
+        if !stop.sleep(answer.wait) {
+            let reply = Reply::text(StatusCode::SERVICE_UNAVAILABLE, "stopping\n".into());
+            return write_reply(&mut output, &reply, false, true).map(|()| served);
+        }
         let Some(reply) = answer.reply else {
             return Ok(served); // `/drop`
         };
@@ -187,6 +243,14 @@ pub fn serve(input: impl Read, output: impl Write, site: &Site) -> io::Result<Se
             return Ok(served);
         }
     }
+}
+
+/// A read that gave up waiting: the socket's read timeout passed.
+fn is_timeout(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
 }
 
 #[cfg(test)]
@@ -201,7 +265,7 @@ mod tests {
     /// Serves `bytes` as one connection's input and returns what was written back.
     fn exchange(bytes: &[u8]) -> (String, Served) {
         let mut out = Vec::new();
-        let served = serve(bytes, &mut out, &site()).unwrap();
+        let served = serve(bytes, &mut out, &site(), &Stop::default()).unwrap();
         (String::from_utf8_lossy(&out).into_owned(), served)
     }
 
@@ -221,8 +285,7 @@ mod tests {
                 refused: 0
             }
         );
-        let statuses: Vec<&str> = out.matches("HTTP/1.1 ").map(|_| "").collect();
-        assert_eq!(statuses.len(), 3, "{out}");
+        assert_eq!(out.matches("HTTP/1.1 ").count(), 3, "{out}");
         let first = out.find("Cat page 1").unwrap();
         let missing = out.find("404 Not Found").unwrap();
         let second = out.find("Cat page 2").unwrap();

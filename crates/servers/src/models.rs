@@ -4,10 +4,14 @@
 //! reads and answers its requests with blocking calls. The difference is who serves it:
 //!
 //! - [`Model::ProcessPerConnection`]: this program started again as a child, the socket
-//!   as its stdin and stdout, as `inetd` does and as Apache's prefork server gives each
-//!   connection a process. The child serves the one connection and exits; it dies with
-//!   its parent, so killing the server leaves no child behind. The program's `main`
-//!   must serve [`CONNECTION_ROLE`] (see [`serve_inherited_connection`]).
+//!   as its stdin and stdout, as `inetd` does (and CGI): a new process for every
+//!   connection, which serves it and exits. (Apache's prefork server keeps a pool of such
+//!   processes and reuses each for many connections: it pays for the start less often.)
+//!   A child dies with its parent, so killing the server leaves no child behind; one that
+//!   has finished is reaped at the next accept, and is a zombie until then. The
+//!   program's `main` must serve [`CONNECTION_ROLE`] (see [`serve_inherited_connection`]).
+//!   Each child answers from a site of its own, made from the same configuration: the
+//!   parent's counters do not see its requests.
 //! - [`Model::ThreadPerConnection`]: a new `std::thread` for every connection. Nobody
 //!   waits for a thread, but each one costs a stack and a kernel task, however idle its
 //!   connection is.
@@ -15,25 +19,31 @@
 //!   connection holds its worker until the client closes it, so with `n` connections
 //!   open, connection `n + 1` waits in the pool's queue: head-of-line blocking.
 //!
-//! A [`Server`] stops when dropped: the accept loop ends, every open connection is shut
-//! down (so a thread blocked reading a stalled client wakes up), every child process is
-//! killed and reaped, and every thread is joined before `drop` returns. Nothing is left
-//! running.
+//! A connection idle for [`IDLE_TIMEOUT`] is closed, as nginx closes an idle keep-alive
+//! connection. A [`Server`] stops when dropped: the accept loop ends, replies waiting out
+//! a delay answer `503` at once, every open connection is shut down (so a thread blocked
+//! reading a stalled client wakes up), every child process is killed and reaped, and
+//! every thread is joined before `drop` returns. Nothing is left running.
 
 use std::collections::HashMap;
 use std::io;
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::OwnedFd;
 use std::process::{Child, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
 use cat_server::{Config, Site};
 use common::process;
 use pools::thread_pool::ThreadPool;
 
-use crate::http;
+use crate::http::{self, Stop};
+
+/// How long a connection may sit idle between requests before it is closed: nginx's
+/// `keepalive_timeout` is 75 s.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Who serves an accepted connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +59,7 @@ pub enum Model {
 /// A running server on 127.0.0.1. Dropping it stops it and waits until it has stopped.
 pub struct Server {
     addr: SocketAddr,
-    stop: Arc<AtomicBool>,
+    stop: Arc<Stop>,
     open: Arc<Open>,
     accept: Option<JoinHandle<()>>,
 }
@@ -90,7 +100,7 @@ impl Server {
     pub fn start(model: Model, site: Arc<Site>, port: u16) -> io::Result<Server> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
         let addr = listener.local_addr()?;
-        let (stop, open) = (Arc::new(AtomicBool::new(false)), Arc::new(Open::default()));
+        let (stop, open) = (Arc::new(Stop::default()), Arc::new(Open::default()));
         let accept = thread::Builder::new().name("accept".into()).spawn({
             let (stop, open) = (stop.clone(), open.clone());
             move || accept_loop(listener, model, site, &stop, &open)
@@ -116,9 +126,15 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // `accept` blocks until a connection arrives: arrive, so that it sees the flag.
-        let _ = TcpStream::connect(self.addr);
+        self.stop.stop();
+        // `accept` blocks until a connection arrives: arrive, so that it sees the stop.
+        // Should connecting fail (no ports left after a load test), try again.
+        for attempt in 0..50 {
+            if TcpStream::connect(self.addr).is_ok() {
+                break;
+            }
+            thread::sleep(Duration::from_millis(10 * attempt));
+        }
         if let Some(accept) = self.accept.take() {
             let _ = accept.join();
         }
@@ -130,17 +146,43 @@ impl Drop for Server {
 pub const CONNECTION_ROLE: &str = "connection";
 
 /// The child's part of [`Model::ProcessPerConnection`]: serve the connection that is this
-/// process's stdin and stdout, with a site of its own (the default one: every child is a
-/// fresh program), then exit.
+/// process's stdin and stdout, with a site made from the configuration its parent passed
+/// in its arguments, then exit.
 pub fn serve_inherited_connection() -> io::Result<()> {
-    let site = Site::new(&Config::default(), "http://127.0.0.1");
-    http::serve(io::stdin().lock(), io::stdout().lock(), &site).map(drop)
+    let args: Vec<String> = std::env::args().collect();
+    let after = |flag: &str| {
+        let at = args.iter().position(|arg| arg == flag);
+        at.and_then(|at| args.get(at + 1))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let number = |flag: &str| after(flag).parse::<u64>().map_err(io::Error::other);
+    let config = Config {
+        delay: Duration::from_millis(number("--delay-ms")?),
+        cats: number("--cats")? as usize,
+        pages: number("--pages")? as usize,
+        ..Config::default()
+    };
+    let site = Site::new(&config, &after("--base"));
+    http::serve(
+        io::stdin().lock(),
+        io::stdout().lock(),
+        &site,
+        &Stop::default(),
+    )
+    .map(drop)
 }
 
 /// Starts this program again in [`CONNECTION_ROLE`], the connection as its stdin and
-/// stdout. The parent keeps no copy of the socket.
-fn spawn_connection_process(stream: TcpStream) -> io::Result<Child> {
+/// stdout and the site's configuration in its arguments. The parent keeps no copy of
+/// the socket.
+fn spawn_connection_process(stream: TcpStream, site: &Site) -> io::Result<Child> {
     let mut command = process::child_command(CONNECTION_ROLE)?;
+    let config = site.config();
+    let delay = config.delay.as_millis().to_string();
+    let (cats, pages) = (config.cats.to_string(), config.pages.to_string());
+    command.args(["--delay-ms", &delay, "--cats", &cats, "--pages", &pages]);
+    command.args(["--base", site.base_url()]);
     let input = OwnedFd::from(stream.try_clone()?);
     command.stdin(Stdio::from(input));
     command.stdout(Stdio::from(OwnedFd::from(stream)));
@@ -153,7 +195,7 @@ fn accept_loop(
     listener: TcpListener,
     model: Model,
     site: Arc<Site>,
-    stop: &AtomicBool,
+    stop: &Arc<Stop>,
     open: &Arc<Open>,
 ) {
     let pool = match model {
@@ -163,21 +205,29 @@ fn accept_loop(
     let mut threads: Vec<JoinHandle<()>> = Vec::new();
     let mut children: Vec<Child> = Vec::new();
     for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
+        if stop.is_stopped() {
             break;
         }
-        let Ok(stream) = stream else { continue }; // a client that gave up at once
+        let stream = match stream {
+            Ok(stream) => stream,
+            Err(_) => {
+                // Out of file descriptors, say: let connections end before trying again.
+                thread::sleep(Duration::from_millis(10));
+                continue;
+            }
+        };
         if model == Model::ProcessPerConnection {
             // Reap the children that are done; a spawn that fails drops the connection.
             children.retain_mut(|child| matches!(child.try_wait(), Ok(None)));
-            children.extend(spawn_connection_process(stream));
+            children.extend(spawn_connection_process(stream, &site));
             continue;
         }
+        let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
         let Ok(key) = open.add(&stream) else { continue };
-        let (site, open) = (site.clone(), open.clone());
+        let (site, open, stop) = (site.clone(), open.clone(), stop.clone());
         let serve = move || {
             // A connection that fails (reset by its client) ends; the others go on.
-            let _ = http::serve(&stream, &stream, &site);
+            let _ = http::serve(&stream, &stream, &site, &stop);
             open.remove(key);
         };
         match &pool {
@@ -205,7 +255,6 @@ mod tests {
     use crate::client::Client;
     use cat_server::Config;
     use std::sync::mpsc;
-    use std::time::Duration;
 
     /// How long a check waits for something that must happen (or must not yet).
     const DEADLINE: Duration = Duration::from_secs(10);
@@ -293,6 +342,26 @@ mod tests {
         assert!(rude.get("/pages/1").is_err(), "the connection was closed");
         let mut polite = Client::connect(server.addr(), Some(DEADLINE)).unwrap();
         assert_eq!(polite.get("/pages/1").unwrap().0, 200);
+    }
+
+    /// A reply waiting out `/slow` when the server stops answers 503 at once: stopping does
+    /// not wait ten seconds.
+    #[test]
+    fn stopping_cuts_a_waiting_reply_short() {
+        let site = site();
+        let server = Server::start(Model::ThreadPerConnection, site.clone(), 0).unwrap();
+        let mut slow = Client::connect(server.addr(), Some(DEADLINE)).unwrap();
+        slow.send(b"GET /slow?ms=600000 HTTP/1.1\r\n\r\n").unwrap();
+        while site.counters().in_flight == 0 {
+            thread::sleep(Duration::from_millis(1)); // until the request is being served
+        }
+        let (done, stopped) = mpsc::channel();
+        thread::spawn(move || {
+            drop(server);
+            done.send(()).unwrap();
+        });
+        stopped.recv_timeout(DEADLINE).expect("the server stopped");
+        assert_eq!(slow.reply().unwrap().0, 503);
     }
 
     /// Dropping a server with stalled connections open returns: every connection is shut,

@@ -34,10 +34,14 @@ fn main() -> ExitCode {
     if let Some(exit) = process::run_child(roles) {
         return exit;
     }
-    let scenarios: [(&str, testing::Scenario); 4] = [
+    let scenarios: [(&str, testing::Scenario); 5] = [
         (
             "100 keep-alive connections, 10 requests each: every reply right",
             every_reply_is_right,
+        ),
+        (
+            "a child answers from its parent's configuration",
+            the_child_has_the_parents_site,
         ),
         (
             "each open connection is a child process, and stopping reaps them all",
@@ -92,6 +96,25 @@ fn every_reply_is_right() -> Result<(), String> {
             .into_iter()
             .try_for_each(|c| c.join().expect("a client panicked"))
     })
+}
+
+fn the_child_has_the_parents_site() -> Result<(), String> {
+    let site = Site::new(&Config::default().pages(3), "http://127.0.0.1:9");
+    let server =
+        Server::start(Model::ProcessPerConnection, Arc::new(site), 0).map_err(|e| e.to_string())?;
+    let mut client = connect(server.addr())?;
+    get_page(&mut client, 3)?;
+    let (missing, _) = client.get("/pages/4").map_err(|e| e.to_string())?;
+    let (_, sites) = client.get("/sites").map_err(|e| e.to_string())?;
+    let sites = String::from_utf8_lossy(&sites).into_owned();
+    match (
+        missing,
+        sites.lines().count(),
+        sites.starts_with("http://127.0.0.1:9/"),
+    ) {
+        (404, 3, true) => Ok(()),
+        seen => Err(format!("3 pages at port 9 expected, saw {seen:?}: {sites}")),
+    }
 }
 
 fn a_child_per_connection_reaped_at_stop() -> Result<(), String> {
