@@ -54,7 +54,6 @@ pub mod site;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -304,42 +303,6 @@ impl App {
         App {
             site,
             shutdown: CancellationToken::new(),
-        }
-    }
-}
-
-/// The live counters: atomics, because many requests update them at once.
-///
-/// `Relaxed` ordering is enough: each counter is a number on its own, and no other data is
-/// published through it. An increment is still never lost; only the order in which
-/// *different* counters become visible to another thread is unspecified.
-#[derive(Default)]
-struct Stats {
-    requests: AtomicU64,
-    pages: AtomicU64,
-    cats: AtomicU64,
-    sites: AtomicU64,
-    statuses: AtomicU64,
-    slow: AtomicU64,
-    dropped: AtomicU64,
-    not_found: AtomicU64,
-    in_flight: AtomicU64,
-    max_in_flight: AtomicU64,
-}
-
-impl Stats {
-    fn snapshot(&self) -> Counters {
-        Counters {
-            requests: self.requests.load(Relaxed),
-            pages: self.pages.load(Relaxed),
-            cats: self.cats.load(Relaxed),
-            sites: self.sites.load(Relaxed),
-            statuses: self.statuses.load(Relaxed),
-            slow: self.slow.load(Relaxed),
-            dropped: self.dropped.load(Relaxed),
-            not_found: self.not_found.load(Relaxed),
-            in_flight: self.in_flight.load(Relaxed),
-            max_in_flight: self.max_in_flight.load(Relaxed),
         }
     }
 }

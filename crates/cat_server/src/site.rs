@@ -8,13 +8,13 @@
 //! the pictures and the counters are the same for all of them.
 
 use std::sync::OnceLock;
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::StatusCode;
 
-use crate::{Config, Counters, ROUTES, Stats, images, pages};
+use crate::{Config, Counters, ROUTES, images, pages};
 
 /// How long `/slow` waits when no `?ms=` is given: longer than any sensible client timeout.
 const SLOW_DEFAULT_MS: u64 = 10_000;
@@ -265,6 +265,42 @@ impl Site {
     fn not_found(&self, path: &str) -> Reply {
         self.stats.not_found.fetch_add(1, Relaxed);
         Reply::text(StatusCode::NOT_FOUND, format!("no cat here: {path}\n"))
+    }
+}
+
+/// The live counters: atomics, because many requests update them at once.
+///
+/// `Relaxed` ordering is enough: each counter is a number on its own, and no other data is
+/// published through it. An increment is still never lost; only the order in which
+/// *different* counters become visible to another thread is unspecified.
+#[derive(Default)]
+struct Stats {
+    requests: AtomicU64,
+    pages: AtomicU64,
+    cats: AtomicU64,
+    sites: AtomicU64,
+    statuses: AtomicU64,
+    slow: AtomicU64,
+    dropped: AtomicU64,
+    not_found: AtomicU64,
+    in_flight: AtomicU64,
+    max_in_flight: AtomicU64,
+}
+
+impl Stats {
+    fn snapshot(&self) -> Counters {
+        Counters {
+            requests: self.requests.load(Relaxed),
+            pages: self.pages.load(Relaxed),
+            cats: self.cats.load(Relaxed),
+            sites: self.sites.load(Relaxed),
+            statuses: self.statuses.load(Relaxed),
+            slow: self.slow.load(Relaxed),
+            dropped: self.dropped.load(Relaxed),
+            not_found: self.not_found.load(Relaxed),
+            in_flight: self.in_flight.load(Relaxed),
+            max_in_flight: self.max_in_flight.load(Relaxed),
+        }
     }
 }
 
