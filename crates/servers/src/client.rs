@@ -4,6 +4,7 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::thread;
 use std::time::Duration;
 
 /// One open connection to a server.
@@ -43,6 +44,18 @@ impl Client {
         self.reply()
     }
 
+    /// `GET /pages/{n}`: an error unless the reply is that page (`200`, and its title).
+    pub fn get_page(&mut self, n: usize) -> io::Result<()> {
+        let (status, body) = self.get(&format!("/pages/{n}"))?;
+        let title = format!("<title>Cat page {n}</title>");
+        match status == 200 && String::from_utf8_lossy(&body).contains(&title) {
+            true => Ok(()),
+            false => Err(io::Error::other(format!(
+                "/pages/{n}: {status}, not the page"
+            ))),
+        }
+    }
+
     /// Reads one reply: its status and its body. An error when the server closed the
     /// connection instead of answering.
     pub fn reply(&mut self) -> io::Result<(u16, Vec<u8>)> {
@@ -75,4 +88,31 @@ impl Client {
         self.reader.read_exact(&mut body)?;
         Ok((status, body))
     }
+}
+
+/// `connections` keep-alive connections to `addr` at once, each asking for `requests`
+/// pages one after another (of pages `1..=pages`, each connection starting at its own):
+/// an error, the first one seen, unless every reply is the right page.
+pub fn load_pages(
+    addr: SocketAddr,
+    connections: usize,
+    requests: usize,
+    pages: usize,
+    timeout: Duration,
+) -> io::Result<()> {
+    thread::scope(|s| {
+        let clients: Vec<_> = (0..connections)
+            .map(|connection| {
+                s.spawn(move || {
+                    let mut client = Client::connect(addr, Some(timeout))?;
+                    let page = |i| (connection + i) % pages + 1;
+                    (0..requests).try_for_each(|i| client.get_page(page(i)))
+                })
+            })
+            .collect();
+        let joined = clients
+            .into_iter()
+            .map(|c| c.join().expect("a client panicked"));
+        joined.collect::<io::Result<Vec<()>>>().map(drop)
+    })
 }

@@ -24,8 +24,7 @@ pub fn start(threads: usize, port: u16) -> io::Result<CatServer> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::Client;
-    use std::thread;
+    use crate::client::{self, Client};
     use std::time::Duration;
 
     const DEADLINE: Duration = Duration::from_secs(10);
@@ -36,21 +35,7 @@ mod tests {
     fn one_loop_answers_every_request() {
         for threads in [1, 2] {
             let server = start(threads, 0).unwrap();
-            let addr = server.addr();
-            thread::scope(|s| {
-                for connection in 0..100 {
-                    s.spawn(move || {
-                        let mut client = Client::connect(addr, Some(DEADLINE)).unwrap();
-                        for i in 0..10 {
-                            let n = (connection + i) % 160 + 1;
-                            let (status, body) = client.get(&format!("/pages/{n}")).unwrap();
-                            let title = format!("<title>Cat page {n}</title>");
-                            assert_eq!(status, 200);
-                            assert!(String::from_utf8_lossy(&body).contains(&title));
-                        }
-                    });
-                }
-            });
+            client::load_pages(server.addr(), 100, 10, 160, DEADLINE).unwrap();
             assert_eq!(server.counters().pages, 1000);
         }
     }

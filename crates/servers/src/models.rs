@@ -252,7 +252,7 @@ fn accept_loop(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::Client;
+    use crate::client::{self, Client};
     use cat_server::Config;
     use std::sync::mpsc;
 
@@ -271,21 +271,7 @@ mod tests {
     fn thousand_requests(model: Model) {
         let site = site();
         let server = Server::start(model, site.clone(), 0).unwrap();
-        thread::scope(|s| {
-            for connection in 0..100 {
-                let addr = server.addr();
-                s.spawn(move || {
-                    let mut client = Client::connect(addr, Some(DEADLINE)).unwrap();
-                    for i in 0..10 {
-                        let n = (connection + i) % 10 + 1;
-                        let (status, body) = client.get(&format!("/pages/{n}")).unwrap();
-                        let body = String::from_utf8(body).unwrap();
-                        assert_eq!(status, 200);
-                        assert!(body.contains(&format!("<title>Cat page {n}</title>")));
-                    }
-                });
-            }
-        });
+        client::load_pages(server.addr(), 100, 10, 10, DEADLINE).unwrap();
         assert_eq!(site.counters().pages, 1000);
     }
 

@@ -11,13 +11,12 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::process::{ExitCode, Stdio};
 use std::sync::Arc;
-use std::thread;
 use std::time::Duration;
 
 use cat_server::{Config, Site};
 use common::process::{self, role};
 use common::testing::{self, assert_all_gone, children_of};
-use servers::client::Client;
+use servers::client::{self, Client};
 use servers::models::{self, CONNECTION_ROLE, Model, Server};
 
 /// How long a client waits for a reply that must come.
@@ -70,32 +69,12 @@ fn connect(addr: SocketAddr) -> Result<Client, String> {
 
 /// `GET /pages/n` on `client`: Ok if the reply is page `n`.
 fn get_page(client: &mut Client, n: usize) -> Result<(), String> {
-    let (status, body) = client
-        .get(&format!("/pages/{n}"))
-        .map_err(|e| e.to_string())?;
-    let title = format!("<title>Cat page {n}</title>");
-    match status == 200 && String::from_utf8_lossy(&body).contains(&title) {
-        true => Ok(()),
-        false => Err(format!("/pages/{n}: {status}, not the page")),
-    }
+    client.get_page(n).map_err(|e| e.to_string())
 }
 
 fn every_reply_is_right() -> Result<(), String> {
     let server = start()?;
-    let addr = server.addr();
-    thread::scope(|s| {
-        let clients: Vec<_> = (0..100)
-            .map(|connection| {
-                s.spawn(move || {
-                    let mut client = connect(addr)?;
-                    (0..10).try_for_each(|i| get_page(&mut client, (connection + i) % 160 + 1))
-                })
-            })
-            .collect();
-        clients
-            .into_iter()
-            .try_for_each(|c| c.join().expect("a client panicked"))
-    })
+    client::load_pages(server.addr(), 100, 10, 160, DEADLINE).map_err(|e| e.to_string())
 }
 
 fn the_child_has_the_parents_site() -> Result<(), String> {
