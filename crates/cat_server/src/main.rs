@@ -70,9 +70,8 @@ fn main() -> ExitCode {
     }
 
     // The server has its own thread and runtime; this thread only has to wait for Ctrl-C
-    // (or the end of `--seconds`). Listening for the signal takes a (tiny) runtime of its
-    // own.
-    if let Err(error) = wait_for_ctrl_c(args.seconds.map(Duration::from_secs)) {
+    // (or the end of `--seconds`).
+    if let Err(error) = common::term::wait_for_ctrl_c(args.seconds.map(Duration::from_secs)) {
         eprintln!("cannot listen for Ctrl-C ({error}); stopping");
     }
 
@@ -87,20 +86,4 @@ fn main() -> ExitCode {
         counters.max_in_flight
     );
     ExitCode::SUCCESS
-}
-
-/// Returns on Ctrl-C, or when `limit` (if any) has passed.
-fn wait_for_ctrl_c(limit: Option<Duration>) -> std::io::Result<()> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(async {
-            match limit {
-                Some(limit) => tokio::select! {
-                    signal = tokio::signal::ctrl_c() => signal,
-                    () = tokio::time::sleep(limit) => Ok(()),
-                },
-                None => tokio::signal::ctrl_c().await,
-            }
-        })
 }

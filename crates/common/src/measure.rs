@@ -12,6 +12,8 @@
 //!   ran in parallel.
 //! - **memory** ([`MemorySnapshot`], [`MemoryProbe`]): resident set size now, and its peak,
 //!   from `/proc/self/status` (Linux only; elsewhere these return `None`).
+//! - **a process tree's footprint** ([`Footprint`]): the memory, threads and processes of
+//!   a server and all its children, read from `/proc` while it serves.
 //! - **a clock shared by processes** ([`now_ns`]): timelines draw spans recorded in child
 //!   processes next to the parent's.
 //! - **the machine** ([`machine_line`]): every result is labelled with the machine that
@@ -161,6 +163,93 @@ pub fn status_field_kb(status: &str, name: &str) -> Option<u64> {
     })
 }
 
+/// The pids of the children of process `pid`, gathered from each of its threads'
+/// `/proc/<pid>/task/<tid>/children` lists (Linux only; empty if `pid` is gone).
+pub fn children_of(pid: u32) -> Vec<u32> {
+    let Ok(tasks) = fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    tasks
+        .flatten()
+        .filter_map(|task| fs::read_to_string(task.path().join("children")).ok())
+        .flat_map(|list| {
+            list.split_whitespace()
+                .filter_map(|child| child.parse().ok())
+                .collect::<Vec<u32>>()
+        })
+        .collect()
+}
+
+/// What a process and all its descendants hold right now: how a server's cost is read
+/// while it serves, whether it is one process of many threads (a thread per connection),
+/// a parent of many processes (a process per connection, Apache's prefork) or one
+/// event loop (nginx).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Footprint {
+    /// The processes of the tree, the root included.
+    pub processes: u64,
+    /// Their threads, the main threads included.
+    pub threads: u64,
+    /// The sum of their `VmRSS`: pages shared between processes (the program's code, a
+    /// forked parent's memory) are counted once for each.
+    pub rss_kb: u64,
+    /// The sum of their `Pss` (proportional set size): a page shared by `n` processes
+    /// counts `1/n` for each, so the sum is what the tree as a whole costs.
+    pub pss_kb: u64,
+}
+
+impl Footprint {
+    /// Reads `/proc` for process `root` and its descendants; `None` if `root` is gone.
+    /// A descendant that ends while it is read is left out.
+    pub fn of_tree(root: u32) -> Option<Footprint> {
+        Footprint::of_tree_without(root, &[])
+    }
+
+    /// [`Footprint::of_tree`], leaving out the processes `left_out` and their
+    /// descendants: a load generator the server's program started, say.
+    pub fn of_tree_without(root: u32, left_out: &[u32]) -> Option<Footprint> {
+        let mut total = Footprint::default();
+        let mut pending = vec![root];
+        while let Some(pid) = pending.pop() {
+            if left_out.contains(&pid) {
+                continue;
+            }
+            match fs::read_to_string(format!("/proc/{pid}/status")) {
+                Ok(status) => {
+                    total.processes += 1;
+                    total.threads += status_field(&status, "Threads").unwrap_or(0);
+                    total.rss_kb += status_field_kb(&status, "VmRSS").unwrap_or(0);
+                    let rollup = fs::read_to_string(format!("/proc/{pid}/smaps_rollup"));
+                    let pss = rollup.ok().and_then(|r| status_field_kb(&r, "Pss"));
+                    total.pss_kb += pss.unwrap_or(0);
+                }
+                Err(_) if pid == root => return None,
+                Err(_) => continue,
+            }
+            pending.extend(children_of(pid));
+        }
+        Some(total)
+    }
+
+    /// The larger of each field: the peak of several readings.
+    pub fn max(self, other: Footprint) -> Footprint {
+        Footprint {
+            processes: self.processes.max(other.processes),
+            threads: self.threads.max(other.threads),
+            rss_kb: self.rss_kb.max(other.rss_kb),
+            pss_kb: self.pss_kb.max(other.pss_kb),
+        }
+    }
+}
+
+/// A count in a `/proc/<pid>/status` line such as `Threads:  4`.
+fn status_field(status: &str, name: &str) -> Option<u64> {
+    status.lines().find_map(|line| {
+        let value = line.strip_prefix(name)?.strip_prefix(':')?;
+        value.trim().parse().ok()
+    })
+}
+
 /// Resets this process's peak resident size (`VmHWM`) to its current size, so that the
 /// next peak measured is the peak *of the work that follows*.
 ///
@@ -307,6 +396,24 @@ pub fn fmt_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A child is one process of one thread, with memory of its own; its parent's tree
+    /// holds it too; a process that is gone has no footprint.
+    #[test]
+    fn a_footprint_counts_the_tree() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let alone = Footprint::of_tree(child.id()).unwrap();
+        assert_eq!((alone.processes, alone.threads), (1, 1));
+        assert!(alone.rss_kb > 0 && alone.pss_kb > 0 && alone.pss_kb <= alone.rss_kb);
+        let family = Footprint::of_tree(std::process::id()).unwrap();
+        assert!(family.processes >= 2 && family.rss_kb > alone.rss_kb);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(Footprint::of_tree(child.id()), None);
+    }
 
     /// The kernel's counts only grow: a thread that sleeps is switched out at least once.
     #[test]

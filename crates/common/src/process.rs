@@ -461,7 +461,9 @@ pub fn child_role() -> Option<String> {
     flag_value(ROLE_FLAG)
 }
 
-fn flag_value(flag: &str) -> Option<String> {
+/// The value after `flag` among this program's arguments (`--flag value`), if any: how a
+/// child reads the hidden arguments its parent added to [`child_command`].
+pub fn flag_value(flag: &str) -> Option<String> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == flag {

@@ -123,6 +123,21 @@ pub fn leave_ctrl_c_to_parent() {
     }
 }
 
+/// Waits until Ctrl-C is pressed or `limit` (if any) has passed: how a server serves
+/// "until you stop it". Returns `true` for Ctrl-C. It installs the process's one Ctrl-C
+/// handler, so call it once.
+pub fn wait_for_ctrl_c(limit: Option<Duration>) -> std::io::Result<bool> {
+    let (pressed, ctrl_c) = std::sync::mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = pressed.send(());
+    })
+    .map_err(std::io::Error::other)?;
+    Ok(match limit {
+        Some(limit) => ctrl_c.recv_timeout(limit).is_ok(),
+        None => ctrl_c.recv().is_ok(),
+    })
+}
+
 /// The flags every spinner shares: how long the slow work takes, how often a frame is
 /// drawn, and where to draw the timeline.
 #[derive(Debug, Clone, clap::Args)]

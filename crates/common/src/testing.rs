@@ -284,22 +284,8 @@ pub fn kill(pid: u32) -> Result<(), String> {
     }
 }
 
-/// The pids of the children of process `pid`, gathered from each of its threads'
-/// `/proc/<pid>/task/<tid>/children` lists (Linux only; empty if `pid` is gone).
-pub fn children_of(pid: u32) -> Vec<u32> {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return Vec::new();
-    };
-    tasks
-        .flatten()
-        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
-        .flat_map(|list| {
-            list.split_whitespace()
-                .filter_map(|child| child.parse().ok())
-                .collect::<Vec<u32>>()
-        })
-        .collect()
-}
+/// The pids of the children of process `pid` (see [`measure::children_of`]).
+pub use crate::measure::children_of;
 
 /// One named check of a test program that is its own child process (a `harness = false`
 /// test: libtest would reject the hidden role arguments): `Ok`, or why it failed.

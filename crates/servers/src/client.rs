@@ -4,8 +4,10 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Barrier, OnceLock};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// One open connection to a server.
 pub struct Client {
@@ -90,9 +92,79 @@ impl Client {
     }
 }
 
+/// What a load of many connections saw.
+#[derive(Debug, Default)]
+pub struct Load {
+    /// Requests answered with the right page.
+    pub answered: usize,
+    /// For each connection that got a reply at all, how long after all were open its
+    /// first reply came: a connection that waits for a worker waits here.
+    pub first_replies: Vec<Duration>,
+    /// The first error seen, if any: a wrong page, a refused connection, a timeout.
+    pub error: Option<io::Error>,
+}
+
 /// `connections` keep-alive connections to `addr` at once, each asking for `requests`
-/// pages one after another (of pages `1..=pages`, each connection starting at its own):
-/// an error, the first one seen, unless every reply is the right page.
+/// pages one after another (of pages `1..=pages`, each connection starting at its own),
+/// every read waiting at most `timeout`. Every connection is opened before the first
+/// request is sent, and none is closed before the last reply has come: all of them are
+/// open at once, for as long as the load lasts. `while_open` runs once the last reply has
+/// come, before any connection closes.
+pub fn load(
+    addr: SocketAddr,
+    connections: usize,
+    requests: usize,
+    pages: usize,
+    timeout: Duration,
+    while_open: &(dyn Fn() + Sync),
+) -> Load {
+    let (all_open, all_done) = (Barrier::new(connections), Barrier::new(connections));
+    let closing = Barrier::new(connections);
+    let start = OnceLock::new();
+    let answered = AtomicUsize::new(0);
+    let one_connection = |connection: usize| -> (Option<Duration>, io::Result<()>) {
+        let mut client = Client::connect(addr, Some(timeout));
+        all_open.wait();
+        let start = *start.get_or_init(Instant::now);
+        let mut first = None;
+        let page = |i| (connection + i) % pages + 1;
+        let served = match &mut client {
+            Ok(client) => (0..requests).try_for_each(|i| {
+                client.get_page(page(i))?;
+                first.get_or_insert_with(|| start.elapsed());
+                answered.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }),
+            Err(error) => Err(io::Error::new(error.kind(), error.to_string())),
+        };
+        if all_done.wait().is_leader() {
+            while_open();
+        }
+        closing.wait();
+        drop(client); // only now
+        (first, served)
+    };
+    let ends: Vec<_> = thread::scope(|s| {
+        let clients: Vec<_> = (0..connections)
+            .map(|connection| s.spawn(move || one_connection(connection)))
+            .collect();
+        let joined = clients.into_iter().map(|c| c.join());
+        joined.map(|end| end.expect("a client panicked")).collect()
+    });
+    let mut load = Load {
+        answered: answered.into_inner(),
+        ..Load::default()
+    };
+    for (first, served) in ends {
+        load.first_replies.extend(first);
+        load.error = load.error.or(served.err());
+    }
+    load.first_replies.sort();
+    load
+}
+
+/// [`load`], as a check: an error, the first one seen, unless every reply is the right
+/// page.
 pub fn load_pages(
     addr: SocketAddr,
     connections: usize,
@@ -100,19 +172,8 @@ pub fn load_pages(
     pages: usize,
     timeout: Duration,
 ) -> io::Result<()> {
-    thread::scope(|s| {
-        let clients: Vec<_> = (0..connections)
-            .map(|connection| {
-                s.spawn(move || {
-                    let mut client = Client::connect(addr, Some(timeout))?;
-                    let page = |i| (connection + i) % pages + 1;
-                    (0..requests).try_for_each(|i| client.get_page(page(i)))
-                })
-            })
-            .collect();
-        let joined = clients
-            .into_iter()
-            .map(|c| c.join().expect("a client panicked"));
-        joined.collect::<io::Result<Vec<()>>>().map(drop)
-    })
+    match load(addr, connections, requests, pages, timeout, &|| {}).error {
+        Some(error) => Err(error),
+        None => Ok(()),
+    }
 }

@@ -11,14 +11,10 @@ use std::io;
 
 use cat_server::{CatServer, Config};
 
-/// Starts the cat server's event loop on 127.0.0.1 at `port` (0: any free port), on a
-/// runtime of `threads` threads (1: `current_thread`).
-pub fn start(threads: usize, port: u16) -> io::Result<CatServer> {
-    CatServer::start(Config {
-        port,
-        threads,
-        ..Config::default()
-    })
+/// Starts the cat server's event loop on 127.0.0.1 at `config.port` (0: any free port),
+/// on a runtime of `threads` threads (1: `current_thread`).
+pub fn start(threads: usize, config: Config) -> io::Result<CatServer> {
+    CatServer::start(Config { threads, ..config })
 }
 
 #[cfg(test)]
@@ -34,7 +30,7 @@ mod tests {
     #[test]
     fn one_loop_answers_every_request() {
         for threads in [1, 2] {
-            let server = start(threads, 0).unwrap();
+            let server = start(threads, Config::default()).unwrap();
             client::load_pages(server.addr(), 100, 10, 160, DEADLINE).unwrap();
             assert_eq!(server.counters().pages, 1000);
         }
@@ -43,7 +39,7 @@ mod tests {
     /// A client stalled halfway through its request stops nobody on one thread.
     #[test]
     fn a_stalled_client_does_not_stop_the_loop() {
-        let server = start(1, 0).unwrap();
+        let server = start(1, Config::default()).unwrap();
         let mut stalled = Client::connect(server.addr(), Some(DEADLINE)).unwrap();
         stalled.send(b"GET /pages/1 HT").unwrap();
         let mut other = Client::connect(server.addr(), Some(DEADLINE)).unwrap();
@@ -54,7 +50,7 @@ mod tests {
     /// closed connection, and the loop goes on serving.
     #[test]
     fn garbage_is_refused_and_serving_goes_on() {
-        let server = start(1, 0).unwrap();
+        let server = start(1, Config::default()).unwrap();
         let mut huge = b"GET / HTTP/1.1\r\nX-Big: ".to_vec();
         huge.extend(std::iter::repeat_n(b'a', 1 << 20));
         huge.extend(b"\r\n\r\n");

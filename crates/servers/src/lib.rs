@@ -11,9 +11,11 @@
 //!   `ThreadPool`), behind one accept loop that stops cleanly;
 //! - [`event_loop`]: the cat server's own tokio event loop, on one thread (an nginx
 //!   worker) or on the multi-thread runtime;
-//! - [`client`]: a keep-alive client of a few lines, for the checks.
+//! - [`client`]: a keep-alive client of a few lines, for the checks and the load;
+//! - [`program`]: what the four server programs share: flags, the load, the footprint.
 
 pub mod client;
 pub mod event_loop;
 pub mod http;
 pub mod models;
+pub mod program;

@@ -1,29 +1,32 @@
 //! Who serves a connection: a process of its own, a thread of its own, or a pool's thread.
 //!
-//! Every model accepts connections on one thread and hands each to [`http::serve`], which
-//! reads and answers its requests with blocking calls. The difference is who serves it:
+//! A [`Server`] accepts connections on one thread and hands each one, as a
+//! [`Connection`], to the function its program gives it: the model. Whoever the function
+//! hands it to calls [`Connection::serve`], which reads and answers its requests with
+//! blocking calls ([`http::serve`]) until the client is done. The four programs differ
+//! in that function only:
 //!
-//! - [`Model::ProcessPerConnection`]: this program started again as a child, the socket
-//!   as its stdin and stdout, as `inetd` does (and CGI): a new process for every
-//!   connection, which serves it and exits. (Apache's prefork server keeps a pool of such
-//!   processes and reuses each for many connections: it pays for the start less often.)
-//!   A child dies with its parent, so killing the server leaves no child behind; one that
-//!   has finished is reaped at the next accept, and is a zombie until then. The
-//!   program's `main` must serve [`CONNECTION_ROLE`] (see [`serve_inherited_connection`]).
-//!   Each child answers from a site of its own, made from the same configuration: the
-//!   parent's counters do not see its requests.
-//! - [`Model::ThreadPerConnection`]: a new `std::thread` for every connection. Nobody
-//!   waits for a thread, but each one costs a stack and a kernel task, however idle its
-//!   connection is.
-//! - [`Model::Pool`]: the `pools` lecture's [`ThreadPool`] with `n` workers. A keep-alive
+//! - [`process_per_connection`]: this program started
+//!   again as a child, the socket as its stdin and stdout, as `inetd` does (and CGI): a
+//!   new process for every connection, which serves it and exits. (Apache's prefork
+//!   server keeps a pool of such processes and reuses each for many connections: it
+//!   pays for the start less often.) A child dies with its parent, so killing the server
+//!   leaves no child behind; one that has finished is reaped at the next accept, and is a
+//!   zombie until then. The program's `main` must serve [`CONNECTION_ROLE`] (see
+//!   [`serve_inherited_connection`]). Each child answers from a site of its own, made
+//!   from the same configuration: the parent's counters do not see its requests.
+//! - [`thread_per_connection`]: a new `std::thread` for every connection. Nobody waits for
+//!   a thread, but each one costs a stack and a kernel task, however idle its connection.
+//! - [`pool`]: the `pools` lecture's `ThreadPool` with `n` workers. A keep-alive
 //!   connection holds its worker until the client closes it, so with `n` connections
 //!   open, connection `n + 1` waits in the pool's queue: head-of-line blocking.
 //!
 //! A connection idle for [`IDLE_TIMEOUT`] is closed, as nginx closes an idle keep-alive
 //! connection. A [`Server`] stops when dropped: the accept loop ends, replies waiting out
 //! a delay answer `503` at once, every open connection is shut down (so a thread blocked
-//! reading a stalled client wakes up), every child process is killed and reaped, and
-//! every thread is joined before `drop` returns. Nothing is left running.
+//! reading a stalled client wakes up), every child process is killed and reaped, every
+//! thread is joined and the model's function is dropped (a pool joins its workers) before
+//! `drop` returns. Nothing is left running.
 
 use std::collections::HashMap;
 use std::io;
@@ -45,20 +48,68 @@ use crate::http::{self, Stop};
 /// `keepalive_timeout` is 75 s.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Who serves an accepted connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Model {
-    /// A child process of its own, started for it.
-    ProcessPerConnection,
-    /// A thread of its own, started for it.
-    ThreadPerConnection,
-    /// One of a pool's workers, when one is free.
-    Pool(usize),
+/// What the model did with a connection, for the server to wait on when it stops.
+pub enum Handed {
+    /// A thread of its own serves it: joined at stop.
+    Thread(JoinHandle<()>),
+    /// A child process serves it: killed and reaped at stop.
+    Process(Child),
+    /// Somebody else will (a pool's queue): the model's own drop waits for it.
+    Queued,
 }
+
+/// An accepted connection, registered with its server so that stopping can shut it.
+pub struct Connection {
+    stream: TcpStream,
+    site: Arc<Site>,
+    stop: Arc<Stop>,
+    open: Arc<Open>,
+    key: u64,
+}
+
+impl Connection {
+    /// Serves the connection's requests, one after another, until the client closes it,
+    /// it stays idle for [`IDLE_TIMEOUT`], or the server stops. Blocks meanwhile.
+    pub fn serve(self) {
+        // A connection that fails (reset by its client) ends; the others go on.
+        let _ = http::serve(&self.stream, &self.stream, &self.site, &self.stop);
+        self.open.remove(self.key);
+    }
+
+    /// Starts this program again in [`CONNECTION_ROLE`] to serve the connection, the
+    /// socket as its stdin and stdout, and returns at once. This process keeps no copy.
+    pub fn serve_in_child(self) -> io::Result<Child> {
+        self.open.remove(self.key);
+        spawn_connection_process(self.stream, &self.site)
+    }
+}
+
+// ANCHOR: models
+/// A process per connection: the connection is handed to a child, and nobody here waits.
+pub fn process_per_connection(connection: Connection) -> io::Result<Handed> {
+    connection.serve_in_child().map(Handed::Process)
+}
+
+/// A thread per connection: a new thread serves it, from its first request to its last.
+pub fn thread_per_connection(connection: Connection) -> io::Result<Handed> {
+    Ok(Handed::Thread(thread::spawn(move || connection.serve())))
+}
+
+/// A pool of `workers` threads: the connection waits in the queue for a free worker,
+/// which serves it, from its first request to its last, before it takes another.
+pub fn pool(workers: usize) -> impl FnMut(Connection) -> io::Result<Handed> + Send {
+    let pool = ThreadPool::new(workers);
+    move |connection| {
+        drop(pool.submit(move || connection.serve()));
+        Ok(Handed::Queued)
+    }
+}
+// ANCHOR_END: models
 
 /// A running server on 127.0.0.1. Dropping it stops it and waits until it has stopped.
 pub struct Server {
     addr: SocketAddr,
+    site: Arc<Site>,
     stop: Arc<Stop>,
     open: Arc<Open>,
     accept: Option<JoinHandle<()>>,
@@ -96,17 +147,23 @@ impl Open {
 }
 
 impl Server {
-    /// Starts serving `site` on 127.0.0.1, at `port` (0: any free port).
-    pub fn start(model: Model, site: Arc<Site>, port: u16) -> io::Result<Server> {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
+    /// Starts serving the cat server's site, as `config` describes it, on 127.0.0.1 at
+    /// `config.port` (0: any free port), handing every connection to `model`.
+    pub fn start<M>(config: &Config, model: M) -> io::Result<Server>
+    where
+        M: FnMut(Connection) -> io::Result<Handed> + Send + 'static,
+    {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))?;
         let addr = listener.local_addr()?;
+        let site = Arc::new(Site::new(config, &format!("http://{addr}")));
         let (stop, open) = (Arc::new(Stop::default()), Arc::new(Open::default()));
         let accept = thread::Builder::new().name("accept".into()).spawn({
-            let (stop, open) = (stop.clone(), open.clone());
-            move || accept_loop(listener, model, site, &stop, &open)
+            let (site, stop, open) = (site.clone(), stop.clone(), open.clone());
+            move || accept_loop(listener, model, site, stop, open)
         })?;
         Ok(Server {
             addr,
+            site,
             stop,
             open,
             accept: Some(accept),
@@ -118,7 +175,14 @@ impl Server {
         self.addr
     }
 
-    /// How many connections are open right now (accepted and not yet closed).
+    /// The site it serves, with its counters. (A process per connection serves from its
+    /// children's sites: these counters stay at zero.)
+    pub fn site(&self) -> &Arc<Site> {
+        &self.site
+    }
+
+    /// How many connections are open right now (accepted, and neither closed nor handed
+    /// to a child).
     pub fn open_connections(&self) -> usize {
         self.open.lock().len()
     }
@@ -145,17 +209,11 @@ impl Drop for Server {
 /// as its stdin and stdout.
 pub const CONNECTION_ROLE: &str = "connection";
 
-/// The child's part of [`Model::ProcessPerConnection`]: serve the connection that is this
+/// The child's part of [`process_per_connection`]: serve the connection that is this
 /// process's stdin and stdout, with a site made from the configuration its parent passed
 /// in its arguments, then exit.
 pub fn serve_inherited_connection() -> io::Result<()> {
-    let args: Vec<String> = std::env::args().collect();
-    let after = |flag: &str| {
-        let at = args.iter().position(|arg| arg == flag);
-        at.and_then(|at| args.get(at + 1))
-            .cloned()
-            .unwrap_or_default()
-    };
+    let after = |flag: &str| process::flag_value(flag).unwrap_or_default();
     let number = |flag: &str| after(flag).parse::<u64>().map_err(io::Error::other);
     let config = Config {
         delay: Duration::from_millis(number("--delay-ms")?),
@@ -189,53 +247,42 @@ fn spawn_connection_process(stream: TcpStream, site: &Site) -> io::Result<Child>
     command.spawn()
 }
 
-/// Accepts until told to stop, handing each connection to its server; then shuts the open
-/// connections and waits for every thread and process that served one.
+/// Accepts until told to stop, handing each connection to the model; then shuts the
+/// open connections and waits for every thread and process that served one.
 fn accept_loop(
     listener: TcpListener,
-    model: Model,
+    mut model: impl FnMut(Connection) -> io::Result<Handed>,
     site: Arc<Site>,
-    stop: &Arc<Stop>,
-    open: &Arc<Open>,
+    stop: Arc<Stop>,
+    open: Arc<Open>,
 ) {
-    let pool = match model {
-        Model::Pool(workers) => Some(ThreadPool::new(workers)),
-        _ => None,
-    };
-    let mut threads: Vec<JoinHandle<()>> = Vec::new();
-    let mut children: Vec<Child> = Vec::new();
+    let (mut threads, mut children) = (Vec::new(), Vec::new());
     for stream in listener.incoming() {
         if stop.is_stopped() {
             break;
         }
-        let stream = match stream {
-            Ok(stream) => stream,
-            Err(_) => {
-                // Out of file descriptors, say: let connections end before trying again.
-                thread::sleep(Duration::from_millis(10));
-                continue;
-            }
-        };
-        if model == Model::ProcessPerConnection {
-            // Reap the children that are done; a spawn that fails drops the connection.
-            children.retain_mut(|child| matches!(child.try_wait(), Ok(None)));
-            children.extend(spawn_connection_process(stream, &site));
+        let Ok(stream) = stream else {
+            // Out of file descriptors, say: let connections end before trying again.
+            thread::sleep(Duration::from_millis(10));
             continue;
-        }
+        };
         let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
         let Ok(key) = open.add(&stream) else { continue };
-        let (site, open, stop) = (site.clone(), open.clone(), stop.clone());
-        let serve = move || {
-            // A connection that fails (reset by its client) ends; the others go on.
-            let _ = http::serve(&stream, &stream, &site, &stop);
-            open.remove(key);
-        };
-        match &pool {
-            Some(pool) => drop(pool.submit(serve)),
-            None => {
-                threads.retain(|thread| !thread.is_finished());
-                threads.push(thread::spawn(serve));
-            }
+        let (site, stop, open) = (site.clone(), stop.clone(), open.clone());
+        // Forget the threads and reap the children that are done.
+        threads.retain(|thread: &JoinHandle<()>| !thread.is_finished());
+        children.retain_mut(|child: &mut Child| matches!(child.try_wait(), Ok(None)));
+        // A model that fails (no process could start) drops the connection.
+        match model(Connection {
+            stream,
+            site,
+            stop,
+            open,
+            key,
+        }) {
+            Ok(Handed::Thread(thread)) => threads.push(thread),
+            Ok(Handed::Process(child)) => children.push(child),
+            Ok(Handed::Queued) | Err(_) => {}
         }
     }
     open.shut_all();
@@ -246,7 +293,7 @@ fn accept_loop(
     for thread in threads {
         let _ = thread.join();
     }
-    drop(pool); // joins its workers, once each has served what is queued
+    drop(model); // a pool joins its workers, once each has served what is queued
 }
 
 #[cfg(test)]
@@ -260,29 +307,31 @@ mod tests {
     const DEADLINE: Duration = Duration::from_secs(10);
     const WHILE: Duration = Duration::from_millis(300);
 
-    fn site() -> Arc<Site> {
-        Arc::new(Site::new(
-            &Config::default().pages(10),
-            "http://127.0.0.1:1",
-        ))
+    fn start<M>(model: M) -> Server
+    where
+        M: FnMut(Connection) -> io::Result<Handed> + Send + 'static,
+    {
+        Server::start(&Config::default().pages(10), model).unwrap()
     }
 
     /// 100 keep-alive connections at once, 10 requests each: every reply is the right page.
-    fn thousand_requests(model: Model) {
-        let site = site();
-        let server = Server::start(model, site.clone(), 0).unwrap();
+    fn thousand_requests<M>(model: M)
+    where
+        M: FnMut(Connection) -> io::Result<Handed> + Send + 'static,
+    {
+        let server = start(model);
         client::load_pages(server.addr(), 100, 10, 10, DEADLINE).unwrap();
-        assert_eq!(site.counters().pages, 1000);
+        assert_eq!(server.site().counters().pages, 1000);
     }
 
     #[test]
     fn a_thread_per_connection_answers_every_request() {
-        thousand_requests(Model::ThreadPerConnection);
+        thousand_requests(thread_per_connection);
     }
 
     #[test]
     fn a_pool_answers_every_request() {
-        thousand_requests(Model::Pool(4));
+        thousand_requests(pool(4));
     }
 
     /// A client that sends half a request and stalls.
@@ -295,7 +344,7 @@ mod tests {
     /// A stalled connection holds its own thread only: another is answered.
     #[test]
     fn a_stalled_client_does_not_stop_a_thread_per_connection() {
-        let server = Server::start(Model::ThreadPerConnection, site(), 0).unwrap();
+        let server = start(thread_per_connection);
         let _stalled = stall(&server);
         let mut other = Client::connect(server.addr(), Some(DEADLINE)).unwrap();
         assert_eq!(other.get("/pages/2").unwrap().0, 200);
@@ -305,7 +354,7 @@ mod tests {
     /// answered while it stalls, and is as soon as the stalled client goes.
     #[test]
     fn a_stalled_client_blocks_a_one_worker_pool() {
-        let server = Server::start(Model::Pool(1), site(), 0).unwrap();
+        let server = start(pool(1));
         let stalled = stall(&server);
         let mut waiting = Client::connect(server.addr(), Some(WHILE)).unwrap();
         let blocked = waiting.get("/pages/2").unwrap_err();
@@ -321,7 +370,7 @@ mod tests {
     /// Garbage gets a 400 and the end of its connection; the server goes on serving.
     #[test]
     fn garbage_is_refused_and_serving_goes_on() {
-        let server = Server::start(Model::Pool(2), site(), 0).unwrap();
+        let server = start(pool(2));
         let mut rude = Client::connect(server.addr(), Some(DEADLINE)).unwrap();
         rude.send(b"GET /pages/1\r\n\r\n").unwrap();
         assert_eq!(rude.reply().unwrap().0, 400);
@@ -334,8 +383,8 @@ mod tests {
     /// not wait ten seconds.
     #[test]
     fn stopping_cuts_a_waiting_reply_short() {
-        let site = site();
-        let server = Server::start(Model::ThreadPerConnection, site.clone(), 0).unwrap();
+        let server = start(thread_per_connection);
+        let site = server.site().clone();
         let mut slow = Client::connect(server.addr(), Some(DEADLINE)).unwrap();
         slow.send(b"GET /slow?ms=600000 HTTP/1.1\r\n\r\n").unwrap();
         while site.counters().in_flight == 0 {
@@ -354,8 +403,8 @@ mod tests {
     /// every thread joined.
     #[test]
     fn stopping_shuts_stalled_connections_and_joins_every_thread() {
-        for model in [Model::ThreadPerConnection, Model::Pool(2)] {
-            let server = Server::start(model, site(), 0).unwrap();
+        let servers = [start(thread_per_connection), start(pool(2))];
+        for server in servers {
             let stalled: Vec<Client> = (0..3).map(|_| stall(&server)).collect();
             let (done, stopped) = mpsc::channel();
             thread::spawn(move || {

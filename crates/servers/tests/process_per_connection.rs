@@ -10,14 +10,13 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
 use std::process::{ExitCode, Stdio};
-use std::sync::Arc;
 use std::time::Duration;
 
-use cat_server::{Config, Site};
+use cat_server::Config;
 use common::process::{self, role};
 use common::testing::{self, assert_all_gone, children_of};
 use servers::client::{self, Client};
-use servers::models::{self, CONNECTION_ROLE, Model, Server};
+use servers::models::{self, CONNECTION_ROLE, Server};
 
 /// How long a client waits for a reply that must come.
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -59,8 +58,7 @@ fn main() -> ExitCode {
 }
 
 fn start() -> Result<Server, String> {
-    let site = Arc::new(Site::new(&Config::default(), "http://127.0.0.1:1"));
-    Server::start(Model::ProcessPerConnection, site, 0).map_err(|e| e.to_string())
+    Server::start(&Config::default(), models::process_per_connection).map_err(|e| e.to_string())
 }
 
 fn connect(addr: SocketAddr) -> Result<Client, String> {
@@ -78,21 +76,18 @@ fn every_reply_is_right() -> Result<(), String> {
 }
 
 fn the_child_has_the_parents_site() -> Result<(), String> {
-    let site = Site::new(&Config::default().pages(3), "http://127.0.0.1:9");
+    let config = Config::default().pages(3);
     let server =
-        Server::start(Model::ProcessPerConnection, Arc::new(site), 0).map_err(|e| e.to_string())?;
+        Server::start(&config, models::process_per_connection).map_err(|e| e.to_string())?;
+    let base = format!("http://{}/", server.addr());
     let mut client = connect(server.addr())?;
     get_page(&mut client, 3)?;
     let (missing, _) = client.get("/pages/4").map_err(|e| e.to_string())?;
     let (_, sites) = client.get("/sites").map_err(|e| e.to_string())?;
     let sites = String::from_utf8_lossy(&sites).into_owned();
-    match (
-        missing,
-        sites.lines().count(),
-        sites.starts_with("http://127.0.0.1:9/"),
-    ) {
+    match (missing, sites.lines().count(), sites.starts_with(&base)) {
         (404, 3, true) => Ok(()),
-        seen => Err(format!("3 pages at port 9 expected, saw {seen:?}: {sites}")),
+        seen => Err(format!("3 pages at {base} expected, saw {seen:?}: {sites}")),
     }
 }
 
