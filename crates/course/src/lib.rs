@@ -674,6 +674,65 @@ static SECTIONS: &[Section] = &[
         }],
     },
     Section {
+        number: Some(7),
+        title: "Servers: a process, a thread or an event loop per connection",
+        crates: &["servers"],
+        slide: "07-servers/index.md",
+        programs: &[
+            Program {
+                package: "servers",
+                bin: "process_per_connection",
+                lesson: "a child process per connection: the socket handed to this program started again (as inetd does), which serves that one connection and exits",
+                variants: &[Variant {
+                    args: "--serve",
+                    lesson: "serve until Ctrl-C, for curl and wrk; the peak of processes and memory is printed at the end",
+                }],
+                bench: Bench::No,
+            },
+            Program {
+                package: "servers",
+                bin: "thread_per_connection",
+                lesson: "a `std::thread` per accepted connection: nobody waits for a thread, but every connection, busy or idle, costs one",
+                variants: &[Variant {
+                    args: "--stalled 10",
+                    lesson: "ten clients stall halfway through a request: each holds its own thread, and every other connection is answered",
+                }],
+                bench: Bench::No,
+            },
+            Program {
+                package: "servers",
+                bin: "thread_pool_server",
+                lesson: "the pools lecture's ThreadPool serves the connections: with keep-alive, connection N+1 waits until a worker's client is done (head-of-line blocking)",
+                variants: &[
+                    Variant {
+                        args: "--workers 100",
+                        lesson: "a worker for every connection: all 1 000 requests answered",
+                    },
+                    Variant {
+                        args: "--workers 4 --stalled 4",
+                        lesson: "four stalled clients hold all four workers: nobody else is answered",
+                    },
+                ],
+                bench: Bench::No,
+            },
+            Program {
+                package: "servers",
+                bin: "event_loop",
+                lesson: "one tokio thread serves every connection, as an nginx worker does: thousands of connections in one process",
+                variants: &[Variant {
+                    args: "--connections 1000",
+                    lesson: "a thousand connections open at once, still one process of two threads",
+                }],
+                bench: Bench::No,
+            },
+        ],
+        exercises: &[Exercise {
+            package: "servers",
+            example: "bounded_threads",
+            task: "a thread per connection, at most N at once: a semaphore in the accept loop, so connection N+1 waits in the kernel's backlog instead of costing a thread",
+        }],
+    },
+    Section {
         number: None,
         title: "Concepts: concurrency, parallelism, latency, throughput",
         crates: &["intro"],
