@@ -1,10 +1,6 @@
 //! The cat server as a program: `cargo run -p cat_server -- …`.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::testing;
 
@@ -32,19 +28,8 @@ fn bad_values_exit_with_code_2() {
 #[cfg(unix)]
 #[test]
 fn serves_until_ctrl_c() {
-    let mut server = Server(
-        Command::new(PROGRAM)
-            .args(["--port", "0", "--delay-ms", "0"])
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let child = &mut server.0;
-    let lines = read_lines_in_background(child);
-
-    let first = lines
-        .recv_timeout(Duration::from_secs(20))
-        .expect("a first line");
+    let server = testing::Running::start(PROGRAM, &["--port", "0", "--delay-ms", "0"]);
+    let first = server.next_line();
     let base = first
         .strip_prefix("cat server listening on ")
         .unwrap_or_else(|| panic!("unexpected first line: {first}"))
@@ -64,14 +49,9 @@ fn serves_until_ctrl_c() {
         .unwrap();
     assert!(html.contains("<title>Cat page 2</title>"), "{html}");
 
-    // `kill -INT` is what Ctrl-C in a terminal sends.
-    let pid = child.id().to_string();
-    let status = Command::new("kill").args(["-INT", &pid]).status().unwrap();
-    assert!(status.success());
-    let exit = wait_with_limit(child, Duration::from_secs(10));
+    server.interrupt();
+    let (exit, rest) = server.wait(Duration::from_secs(10));
     assert!(exit.success(), "{exit:?}");
-
-    let rest: Vec<String> = lines.iter().collect();
     let summary = rest.iter().find(|line| line.starts_with("stopped after"));
     assert!(
         summary.is_some_and(|line| line.contains("1 pages")),
@@ -96,47 +76,4 @@ fn seconds_stops_it_by_itself() {
             .any(|line| line.starts_with("stopped after 0 requests")),
         "{lines:?}"
     );
-}
-
-/// The server process, killed if the test fails before it could stop it properly.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Ok(None) = self.0.try_wait() {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-}
-
-/// Stdout lines arrive on a channel, so that the test can wait with a time limit.
-fn read_lines_in_background(child: &mut Child) -> mpsc::Receiver<String> {
-    let stdout = child.stdout.take().unwrap();
-    let (sender, receiver) = mpsc::channel();
-    thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if sender.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    receiver
-}
-
-/// Waits for the child to exit; kills it and fails the test if it takes too long.
-fn wait_with_limit(child: &mut Child, limit: Duration) -> std::process::ExitStatus {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the cat server did not stop within {limit:?}");
-        }
-        thread::sleep(Duration::from_millis(20));
-    }
 }

@@ -213,6 +213,83 @@ pub fn run_within(bin: &str, args: &[&str], limit: Duration) -> (Option<i32>, St
     (ran.code(), ran.stdout)
 }
 
+/// A program started for a test that talks to it while it runs (a server): its stdout
+/// arrives line by line on a channel, so the test can wait for a line with a time limit.
+/// Dropped, it is killed and reaped if the test has not stopped it.
+pub struct Running {
+    /// The program's process.
+    pub child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Running {
+    /// Starts `bin` with `args`, its stdout piped and read in the background.
+    pub fn start(bin: &str, args: &[&str]) -> Running {
+        let mut child = Command::new(bin)
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{bin} does not start: {e}"));
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (sender, lines) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Running { child, lines }
+    }
+
+    /// Its pid.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Its next line of output; fails the test if none comes within [`LIMIT`].
+    pub fn next_line(&self) -> String {
+        self.lines
+            .recv_timeout(LIMIT)
+            .unwrap_or_else(|e| panic!("no line of output within {LIMIT:?}: {e}"))
+    }
+
+    /// Sends it SIGINT, what Ctrl-C in a terminal sends.
+    pub fn interrupt(&self) {
+        let pid = libc::pid_t::try_from(self.pid()).expect("a pid fits in pid_t");
+        // Safety: kill(2) only sends a signal; it touches none of this process's memory.
+        assert_eq!(
+            unsafe { libc::kill(pid, libc::SIGINT) },
+            0,
+            "kill -INT {pid}"
+        );
+    }
+
+    /// Waits for it to end, and returns its status and the rest of its output; fails the
+    /// test (and kills it) if that takes longer than `limit`.
+    pub fn wait(mut self, limit: Duration) -> (ExitStatus, Vec<String>) {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return (status, self.lines.iter().collect());
+            }
+            assert!(Instant::now() < deadline, "it did not end within {limit:?}");
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// Is process `pid` running? A zombie (ended, waiting for its parent to reap it) counts as
 /// gone. Linux only: reads `/proc/<pid>/stat`. The lessons use it to check that no child
 /// outlives its parent.

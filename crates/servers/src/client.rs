@@ -107,16 +107,17 @@ pub struct Load {
 /// `connections` keep-alive connections to `addr` at once, each asking for `requests`
 /// pages one after another (of pages `1..=pages`, each connection starting at its own),
 /// every read waiting at most `timeout`. Every connection is opened before the first
-/// request is sent, and none is closed before the last reply has come: all of them are
-/// open at once, for as long as the load lasts. `while_open` runs once the last reply has
-/// come, before any connection closes.
+/// request is sent. With `hold`, none is closed before the last reply has come (all of
+/// them are open at once, for as long as the load lasts, as a browser keeps its
+/// connections), and `hold` runs then, before any closes; without, each connection
+/// closes when its own last reply has come.
 pub fn load(
     addr: SocketAddr,
     connections: usize,
     requests: usize,
     pages: usize,
     timeout: Duration,
-    while_open: &(dyn Fn() + Sync),
+    hold: Option<&(dyn Fn() + Sync)>,
 ) -> Load {
     let (all_open, all_done) = (Barrier::new(connections), Barrier::new(connections));
     let closing = Barrier::new(connections);
@@ -137,11 +138,13 @@ pub fn load(
             }),
             Err(error) => Err(io::Error::new(error.kind(), error.to_string())),
         };
-        if all_done.wait().is_leader() {
-            while_open();
+        if let Some(hold) = hold {
+            if all_done.wait().is_leader() {
+                hold();
+            }
+            closing.wait();
         }
-        closing.wait();
-        drop(client); // only now
+        drop(client);
         (first, served)
     };
     let ends: Vec<_> = thread::scope(|s| {
@@ -172,7 +175,7 @@ pub fn load_pages(
     pages: usize,
     timeout: Duration,
 ) -> io::Result<()> {
-    match load(addr, connections, requests, pages, timeout, &|| {}).error {
+    match load(addr, connections, requests, pages, timeout, None).error {
         Some(error) => Err(error),
         None => Ok(()),
     }

@@ -134,10 +134,11 @@ impl Open {
         self.lock().remove(&key);
     }
 
-    /// Shuts every open connection down: its reads return at once.
+    /// Shuts the reading side of every open connection: a read waiting for the client
+    /// returns at once, and a reply being written (a `503`) still goes out.
     fn shut_all(&self) {
         for stream in self.lock().values() {
-            let _ = stream.shutdown(Shutdown::Both);
+            let _ = stream.shutdown(Shutdown::Read);
         }
     }
 

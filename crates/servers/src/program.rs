@@ -296,7 +296,14 @@ fn run_load() -> io::Result<()> {
         say!("{ALL_OPEN}");
         let _ = io::stdin().lock().read_line(&mut String::new());
     };
-    let load = client::load(addr, connections, requests, pages, patience, &tell_parent);
+    let load = client::load(
+        addr,
+        connections,
+        requests,
+        pages,
+        patience,
+        Some(&tell_parent),
+    );
     let took = fmt_duration(start.elapsed());
     let asked = connections * requests;
     match &load.error {
