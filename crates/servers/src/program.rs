@@ -149,7 +149,13 @@ pub fn run(server: impl Running, model: &str, args: &ServeArgs) -> Result<(), St
         peak.pss_kb as f64 / 1024.0,
     );
     drop(server);
-    let left = Footprint::of_tree(std::process::id()).unwrap_or_default();
+    // A thread just joined can linger in /proc for a moment after it has ended.
+    let left = || Footprint::of_tree(std::process::id()).unwrap_or_default();
+    let end_by = Instant::now() + Duration::from_millis(500);
+    while left().threads > 1 + waiter && Instant::now() < end_by {
+        thread::sleep(Duration::from_millis(1));
+    }
+    let left = left();
     say!(
         "stopped: every connection closed; {} and {} left",
         plural(left.threads - waiter, "thread", "threads"),

@@ -75,8 +75,10 @@ fn an_event_loop_holds_no_thread_for_a_connection() {
     assert_eq!(peak(&stdout), (1, 2), "main and the runtime's one thread");
     let stdout = output(EVENT_LOOP, &["--threads", "2", "--connections", "300"]);
     assert_all_answered_and_nothing_left(&stdout, 3000);
-    // Main, the thread that runs the runtime's `block_on`, and its two workers.
-    assert_eq!(peak(&stdout), (1, 4));
+    // Main, the thread that runs the runtime's `block_on`, its two workers, and now and
+    // then a thread of tokio's own for blocking work: a few, for 300 connections.
+    let (processes, threads) = peak(&stdout);
+    assert!(processes == 1 && (4..=6).contains(&threads), "{stdout}");
 }
 
 /// Keep-alive connections held open: 4 workers serve the first 4, the others wait
