@@ -52,7 +52,7 @@ mod routes;
 pub mod site;
 
 use std::io;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -182,7 +182,7 @@ impl CatServer {
         // Bind here, on the caller's thread, so that a busy port is an error returned to
         // the caller. Once `bind` returns the socket is listening: connections that arrive
         // before the accept loop starts wait in the operating system's backlog.
-        let std_listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))?;
+        let std_listener = common::net::listen_on_loopback(config.port)?;
         std_listener.set_nonblocking(true)?;
         let addr = std_listener.local_addr()?;
 

@@ -14,6 +14,7 @@ pub mod hashes;
 pub mod limits;
 pub mod matrix;
 pub mod measure;
+pub mod net;
 pub mod plot;
 pub mod primes;
 pub mod process;

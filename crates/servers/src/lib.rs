@@ -12,8 +12,11 @@
 //! - [`event_loop`]: the cat server's own tokio event loop, on one thread (an nginx
 //!   worker) or on the multi-thread runtime;
 //! - [`client`]: a keep-alive client of a few lines, for the checks and the load;
-//! - [`program`]: what the four server programs share: flags, the load, the footprint.
+//! - [`program`]: what the four server programs share: flags, the load, the footprint;
+//! - [`bench`]: the measurement: each server, and a real nginx and Apache, under `wrk`
+//!   or holding idle connections.
 
+pub mod bench;
 pub mod client;
 pub mod event_loop;
 pub mod http;

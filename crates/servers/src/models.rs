@@ -30,7 +30,7 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::os::fd::OwnedFd;
 use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -154,7 +154,7 @@ impl Server {
     where
         M: FnMut(Connection) -> io::Result<Handed> + Send + 'static,
     {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))?;
+        let listener = common::net::listen_on_loopback(config.port)?;
         let addr = listener.local_addr()?;
         let site = Arc::new(Site::new(config, &format!("http://{addr}")));
         let (stop, open) = (Arc::new(Stop::default()), Arc::new(Open::default()));

@@ -176,7 +176,8 @@ fn serve_until_stopped(addr: SocketAddr, seconds: Option<u64>) -> Result<Footpri
     }
     say!("  try: curl http://{addr}/pages/1");
     say!("  or:  wrk -t1 -c100 -d5s http://{addr}/pages/1");
-    let watch = Watch::start(None);
+    // Not too often: a measurement may be loading this server.
+    let watch = Watch::start(None, Duration::from_millis(100));
     common::term::wait_for_ctrl_c(seconds.map(Duration::from_secs))
         .map_err(|e| format!("cannot wait for Ctrl-C: {e}"))?;
     Ok(watch.stop())
@@ -191,7 +192,7 @@ struct Watch {
 }
 
 impl Watch {
-    fn start(load: Option<u32>) -> Watch {
+    fn start(load: Option<u32>, every: Duration) -> Watch {
         let done = Arc::new(AtomicBool::new(false));
         let peak: Arc<Mutex<Footprint>> = Arc::default();
         let thread = thread::spawn({
@@ -206,7 +207,7 @@ impl Watch {
                     if done.load(Ordering::Relaxed) {
                         break;
                     }
-                    thread::sleep(Duration::from_millis(5));
+                    thread::sleep(every);
                 }
             }
         });
@@ -232,7 +233,7 @@ const ALL_OPEN: &str = "(every connection open)";
 /// Passes on what the load prints, reads the server's footprint all the while, and once
 /// more, exactly, when the load says that all its connections are open; returns the peak.
 fn follow_load(mut load: Child) -> Footprint {
-    let watch = Watch::start(Some(load.id()));
+    let watch = Watch::start(Some(load.id()), Duration::from_millis(5));
     let (mut go, said) = (load.stdin.take(), load.stdout.take());
     let mut all_open = Footprint::default();
     for line in said
