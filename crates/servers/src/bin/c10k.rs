@@ -69,9 +69,10 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
                 contender.name
             );
             let server = bench::start(*contender)?;
-            let before = server.footprint();
+            let (before, stacks) = (server.footprint(), bench::kernel_stacks_kb());
             let ((held, with), took) =
                 common::measure::time(|| bench::hold_idle(&server, connections as usize));
+            let stacks = bench::kernel_stacks_kb().saturating_sub(stacks);
             drop(server);
             let added = with.pss_kb.saturating_sub(before.pss_kb) as f64 / held.max(1) as f64;
             let workload = format!("{connections} connections");
