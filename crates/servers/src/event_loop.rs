@@ -13,9 +13,11 @@ use cat_server::{CatServer, Config};
 
 /// Starts the cat server's event loop on 127.0.0.1 at `config.port` (0: any free port),
 /// on a runtime of `threads` threads (1: `current_thread`).
+// ANCHOR: event_loop
 pub fn start(threads: usize, config: Config) -> io::Result<CatServer> {
     CatServer::start(Config { threads, ..config })
 }
+// ANCHOR_END: event_loop
 
 #[cfg(test)]
 mod tests {

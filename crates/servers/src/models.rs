@@ -84,27 +84,29 @@ impl Connection {
     }
 }
 
-// ANCHOR: models
 /// A process per connection: the connection is handed to a child, and nobody here waits.
 pub fn process_per_connection(connection: Connection) -> io::Result<Handed> {
     connection.serve_in_child().map(Handed::Process)
 }
 
 /// A thread per connection: a new thread serves it, from its first request to its last.
+// ANCHOR: thread_model
 pub fn thread_per_connection(connection: Connection) -> io::Result<Handed> {
     Ok(Handed::Thread(thread::spawn(move || connection.serve())))
 }
+// ANCHOR_END: thread_model
 
 /// A pool of `workers` threads: the connection waits in the queue for a free worker,
 /// which serves it, from its first request to its last, before it takes another.
 pub fn pool(workers: usize) -> impl FnMut(Connection) -> io::Result<Handed> + Send {
+    // ANCHOR: pool_model
     let pool = ThreadPool::new(workers);
     move |connection| {
         drop(pool.submit(move || connection.serve()));
         Ok(Handed::Queued)
     }
+    // ANCHOR_END: pool_model
 }
-// ANCHOR_END: models
 
 /// A running server on 127.0.0.1. Dropping it stops it and waits until it has stopped.
 pub struct Server {
@@ -223,6 +225,7 @@ pub fn serve_inherited_connection() -> io::Result<()> {
         ..Config::default()
     };
     let site = Site::new(&config, &after("--base"));
+    // ANCHOR: child_serves
     http::serve(
         io::stdin().lock(),
         io::stdout().lock(),
@@ -230,6 +233,7 @@ pub fn serve_inherited_connection() -> io::Result<()> {
         &Stop::default(),
     )
     .map(drop)
+    // ANCHOR_END: child_serves
 }
 
 /// Starts this program again in [`CONNECTION_ROLE`], the connection as its stdin and
@@ -242,10 +246,12 @@ fn spawn_connection_process(stream: TcpStream, site: &Site) -> io::Result<Child>
     let (cats, pages) = (config.cats.to_string(), config.pages.to_string());
     command.args(["--delay-ms", &delay, "--cats", &cats, "--pages", &pages]);
     command.args(["--base", site.base_url()]);
+    // ANCHOR: socket_as_stdio
     let input = OwnedFd::from(stream.try_clone()?);
     command.stdin(Stdio::from(input));
     command.stdout(Stdio::from(OwnedFd::from(stream)));
     command.spawn()
+    // ANCHOR_END: socket_as_stdio
 }
 
 /// Accepts until told to stop, handing each connection to the model; then shuts the
@@ -274,6 +280,7 @@ fn accept_loop(
         threads.retain(|thread: &JoinHandle<()>| !thread.is_finished());
         children.retain_mut(|child: &mut Child| matches!(child.try_wait(), Ok(None)));
         // A model that fails (no process could start) drops the connection.
+        // ANCHOR: hand_off
         match model(Connection {
             stream,
             site,
@@ -285,6 +292,7 @@ fn accept_loop(
             Ok(Handed::Process(child)) => children.push(child),
             Ok(Handed::Queued) | Err(_) => {}
         }
+        // ANCHOR_END: hand_off
     }
     open.shut_all();
     for mut child in children {
