@@ -730,8 +730,8 @@ static SECTIONS: &[Section] = &[
                 bin: "compare_servers",
                 lesson: "wrk against every server, a real nginx and a real Apache among them, each on one pinned core: requests/s, latency and memory at 100, 1 000 and 10 000 connections",
                 variants: &[Variant {
-                    args: "--connections 100,1000,10000 --seconds 5 --plot requests.svg",
-                    lesson: "the full runs and their plot, as scripts/servers makes them (minutes)",
+                    args: "--connections 10000",
+                    lesson: "ten thousand keep-alive connections: the event loops and nginx keep their pace, a thread or a process per connection cannot start them fast enough",
                 }],
                 bench: Bench::No,
             },
@@ -740,8 +740,8 @@ static SECTIONS: &[Section] = &[
                 bin: "c10k",
                 lesson: "10 000 idle connections held open against every server: a thread or a process per connection pays memory for each, an event loop almost nothing (the C10k problem)",
                 variants: &[Variant {
-                    args: "--connections 100,1000,10000 --plot idle.svg",
-                    lesson: "memory against idle connections, one line per server",
+                    args: "--connections 10000",
+                    lesson: "the C10k problem itself: ten thousand idle connections, a minute or two for a process per connection",
                 }],
                 bench: Bench::No,
             },

@@ -17,6 +17,7 @@ use std::io;
 use std::process::ExitCode;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
+use std::time::Duration;
 
 use clap::Parser;
 use servers::models::{Connection, Handed, Server};
@@ -45,16 +46,23 @@ struct Semaphore {
 // A permit taken from a semaphore; dropping it gives it back.
 struct Permit(Arc<Semaphore>);
 
+// Whether to stop waiting for a permit.
+type Quit<'a> = dyn Fn() -> bool + 'a;
+
 impl Semaphore {
-    // Waits until a permit is free, and takes it. (The lock is held only
-    // to count, so it is never poisoned: `unwrap` cannot fail.)
-    fn acquire(self: &Arc<Self>) -> Permit {
+    // Waits until a permit is free and takes it, unless `quit` says so
+    // first. (The lock is held only to count: `unwrap` cannot fail.)
+    fn acquire(self: &Arc<Self>, quit: &Quit<'_>) -> Option<Permit> {
         let mut free = self.free.lock().unwrap();
         while *free == 0 {
-            free = self.released.wait(free).unwrap();
+            if quit() {
+                return None;
+            }
+            let tick = Duration::from_millis(50);
+            free = self.released.wait_timeout(free, tick).unwrap().0;
         }
         *free -= 1;
-        Permit(Arc::clone(self))
+        Some(Permit(Arc::clone(self)))
     }
 }
 
@@ -73,7 +81,11 @@ fn bounded(limit: usize) -> impl FnMut(Connection) -> io::Result<Handed> {
         released: Condvar::new(),
     });
     move |connection| {
-        let permit = semaphore.acquire(); // the accept loop waits here
+        // The accept loop waits here, unless the server is stopping.
+        let stopping = || connection.server_is_stopping();
+        let Some(permit) = semaphore.acquire(&stopping) else {
+            return Err(io::Error::other("stopping")); // drops it
+        };
         Ok(Handed::Thread(thread::spawn(move || {
             connection.serve();
             drop(permit); // the accept loop may take the next one

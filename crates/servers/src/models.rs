@@ -76,6 +76,12 @@ impl Connection {
         self.open.remove(self.key);
     }
 
+    /// Whether its server has been told to stop: a model that waits before it hands the
+    /// connection on should stop waiting then.
+    pub fn server_is_stopping(&self) -> bool {
+        self.stop.is_stopped()
+    }
+
     /// Starts this program again in [`CONNECTION_ROLE`] to serve the connection, the
     /// socket as its stdin and stdout, and returns at once. This process keeps no copy.
     pub fn serve_in_child(self) -> io::Result<Child> {
