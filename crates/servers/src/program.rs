@@ -135,7 +135,8 @@ pub fn run(server: impl Running, model: &str, args: &ServeArgs) -> Result<(), St
     };
     let counters = server.counters();
     let in_flight = match counters.requests {
-        0 => "no request counted in this process (a child counts its own)".to_string(),
+        // A process per connection's children count their own requests.
+        0 => "no request counted in this process".to_string(),
         _ => format!(
             "at most {} in flight at once",
             plural(counters.max_in_flight, "request", "requests")
