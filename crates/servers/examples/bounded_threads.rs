@@ -101,8 +101,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let limit = usize::from(args.limit);
     let name = format!("a thread per connection, at most {limit} at once");
-    let result = Server::start(&args.serve.config(), bounded(limit))
-        .map_err(|e| format!("cannot listen on port {}: {e}", args.serve.port))
-        .and_then(|server| program::run(server, &name, &args.serve));
-    common::exit_code("bounded_threads", result)
+    program::serve("bounded_threads", &name, &args.serve, |config| {
+        Server::start(config, bounded(limit))
+    })
 }

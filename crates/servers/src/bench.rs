@@ -105,6 +105,31 @@ pub fn missing(contender: Contender) -> Option<String> {
         .then(|| format!("{program} is not installed (scripts/install-servers installs it)"))
 }
 
+/// What a measurement does first: raises the limit of open files for `connections`
+/// (the most it will open at once), and chooses the contenders `wanted` names, noting
+/// in `report` those that cannot run here.
+pub fn prepare(
+    report: &mut Report,
+    wanted: &[String],
+    connections: u64,
+) -> Result<Vec<Contender>, String> {
+    let open_files = raise_open_files_limit().map_err(|e| e.to_string())?;
+    if connections + 100 > open_files {
+        return Err(format!(
+            "{connections} connections need more open files than {open_files}"
+        ));
+    }
+    let mut chosen = contenders(wanted);
+    chosen.retain(|contender| match missing(*contender) {
+        Some(why) => {
+            report.note(format!("{}: left out, {why}.", contender.name));
+            false
+        }
+        None => true,
+    });
+    Ok(chosen)
+}
+
 /// A running server, pinned to [`SERVER_CPU`]. Dropping it stops it and waits for it.
 pub struct Started {
     child: Child,

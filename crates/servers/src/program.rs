@@ -120,6 +120,20 @@ impl Running for CatServer {
     }
 }
 
+/// A server program's `main` after its flags are parsed: starts its server with `start`
+/// (on the site `args` describe), then [`run`]s it; `program` names it in errors.
+pub fn serve<S: Running>(
+    program: &str,
+    model: &str,
+    args: &ServeArgs,
+    start: impl FnOnce(&Config) -> io::Result<S>,
+) -> std::process::ExitCode {
+    let result = start(&args.config())
+        .map_err(|e| format!("cannot listen on port {}: {e}", args.port))
+        .and_then(|server| run(server, model, args));
+    common::exit_code(program, result)
+}
+
 /// Runs a program's server, `model` naming it: the load (or `--serve`), then its peak,
 /// then stops it and shows that nothing of it is left.
 pub fn run(server: impl Running, model: &str, args: &ServeArgs) -> Result<(), String> {

@@ -58,21 +58,11 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     common::warn_if_debug!();
     bench::wrk_installed()?;
-    let open_files = bench::raise_open_files_limit()?;
     let most = args.connections.iter().max().copied().unwrap_or(0);
-    if most + 100 > open_files {
-        return Err(format!("{most} connections need more open files than {open_files}").into());
-    }
     let mut report = Report::new("compare_servers")
         .json(args.json)
         .without_speedup();
-    let mut contenders = bench::contenders(&args.servers);
-    contenders.retain(|contender| match bench::missing(*contender) {
-        Some(why) => report
-            .note(format!("{}: left out, {why}.", contender.name))
-            .is_json(),
-        None => true,
-    });
+    let contenders = bench::prepare(&mut report, &args.servers, most)?;
     for &connections in &args.connections {
         for contender in &contenders {
             eprintln!("{} under {connections} connections …", contender.name);

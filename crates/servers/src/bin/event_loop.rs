@@ -38,8 +38,7 @@ fn main() -> ExitCode {
         1 => "an event loop on one thread".to_string(),
         n => format!("an event loop on {n} threads"),
     };
-    let result = event_loop::start(args.threads.into(), args.serve.config())
-        .map_err(|e| format!("cannot listen on port {}: {e}", args.serve.port))
-        .and_then(|server| program::run(server, &name, &args.serve));
-    common::exit_code("event_loop", result)
+    program::serve("event_loop", &name, &args.serve, |config| {
+        event_loop::start(args.threads.into(), config.clone())
+    })
 }

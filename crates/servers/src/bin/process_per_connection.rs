@@ -30,8 +30,10 @@ fn main() -> ExitCode {
         return exit;
     }
     let args = Args::parse();
-    let result = Server::start(&args.serve.config(), models::process_per_connection)
-        .map_err(|e| format!("cannot listen on port {}: {e}", args.serve.port))
-        .and_then(|server| program::run(server, "a process per connection", &args.serve));
-    common::exit_code("process_per_connection", result)
+    program::serve(
+        "process_per_connection",
+        "a process per connection",
+        &args.serve,
+        |config| Server::start(config, models::process_per_connection),
+    )
 }

@@ -29,8 +29,10 @@ fn main() -> ExitCode {
         return exit;
     }
     let args = Args::parse();
-    let result = Server::start(&args.serve.config(), models::thread_per_connection)
-        .map_err(|e| format!("cannot listen on port {}: {e}", args.serve.port))
-        .and_then(|server| program::run(server, "a thread per connection", &args.serve));
-    common::exit_code("thread_per_connection", result)
+    program::serve(
+        "thread_per_connection",
+        "a thread per connection",
+        &args.serve,
+        |config| Server::start(config, models::thread_per_connection),
+    )
 }

@@ -35,10 +35,8 @@ fn main() -> ExitCode {
         return exit;
     }
     let args = Args::parse();
-    let model = models::pool(args.workers.into());
     let name = format!("a pool of {} threads", args.workers);
-    let result = Server::start(&args.serve.config(), model)
-        .map_err(|e| format!("cannot listen on port {}: {e}", args.serve.port))
-        .and_then(|server| program::run(server, &name, &args.serve));
-    common::exit_code("thread_pool_server", result)
+    program::serve("thread_pool_server", &name, &args.serve, |config| {
+        Server::start(config, models::pool(args.workers.into()))
+    })
 }
