@@ -200,17 +200,20 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.stop.stop();
+        let Some(accept) = self.accept.take() else {
+            return;
+        };
         // `accept` blocks until a connection arrives: arrive, so that it sees the stop.
-        // Should connecting fail (no ports left after a load test), try again.
+        // A connection already waiting may wake it first, and then the listener is
+        // closed and connecting fails: the loop has ended, nothing more to do. Should
+        // connecting fail otherwise (no ports left after a load test), try again.
         for attempt in 0..50 {
-            if TcpStream::connect(self.addr).is_ok() {
+            if accept.is_finished() || TcpStream::connect(self.addr).is_ok() {
                 break;
             }
             thread::sleep(Duration::from_millis(10 * attempt));
         }
-        if let Some(accept) = self.accept.take() {
-            let _ = accept.join();
-        }
+        let _ = accept.join();
     }
 }
 
