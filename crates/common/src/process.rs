@@ -397,7 +397,7 @@ where
 /// Mind one detail of `PR_SET_PDEATHSIG`: "parent" means the *thread* that spawned the
 /// child. Spawn children from a thread that lives as long as they should (the main thread,
 /// or a thread you join), not from a short-lived pool thread.
-fn die_with_parent(command: &mut Command) {
+pub fn die_with_parent(command: &mut Command) {
     #[cfg(target_os = "linux")]
     {
         // Safety: `getpid` is always safe to call.

@@ -1,0 +1,181 @@
+//! sends N jobs, waits for every result, checks each answer: through a broker with 1, 2 and 4 worker processes, beside the same jobs on a local rayon pool
+//!
+//!     cargo run --release -p distributed --bin submit
+//!     cargo run -p distributed --bin submit -- --redis redis://127.0.0.1:6390/
+//!
+//! The Python lecture's Celery `delay()` and `get()`, on apalis and Redis. With no
+//! `--redis`, it starts its own broker and, for each count of `--workers`, that many
+//! worker processes (this program started again), sends the jobs, waits for every
+//! result and checks it against the same job run here. Two workloads: CPU-bound hash
+//! chains (does a second worker double the speed?) and tiny jobs of one round (what
+//! does a job cost, just for going through a broker?). With `--redis URL`, the jobs go
+//! to that broker's queue `course-jobs`, for the workers already there.
+
+use std::error::Error;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use common::report::Report;
+use distributed::engine::{self, QUEUE};
+use distributed::jobs::{self, Kind};
+use distributed::run::{self, Plan};
+
+/// N jobs through a broker and its workers, against the same jobs on a local pool.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Jobs of the main workload
+    #[arg(long, value_name = "N", default_value_t = 24,
+          value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    jobs: u64,
+
+    /// What the jobs compute
+    #[arg(long, value_enum, default_value_t = Kind::Hashes)]
+    kind: Kind,
+
+    /// Rounds of each hash chain
+    #[arg(long, value_name = "N", default_value_t = 2_000_000,
+          value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    rounds: u64,
+
+    /// Worker processes, comma-separated: a run for each
+    #[arg(long, value_name = "N,…", value_delimiter = ',', default_value = "1,2,4",
+          value_parser = clap::value_parser!(u64).range(1..=16))]
+    workers: Vec<u64>,
+
+    /// Tiny jobs (one round each) to measure what a job costs; 0: none
+    #[arg(long, value_name = "N", default_value_t = 1_000,
+          value_parser = clap::value_parser!(u64).range(0..=10_000))]
+    tiny: u64,
+
+    /// Send to this broker's queue, for the workers already there, instead
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+
+    /// Print the rows as JSON lines (for scripts), nothing else
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    if let Some(exit) = common::process::run_child(distributed::workers::roles()) {
+        return exit;
+    }
+    common::exit_code("submit", run(&Args::parse()))
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    common::warn_if_debug!();
+    let mut report = Report::new("submit").json(args.json);
+    let main = jobs::jobs(args.kind, args.jobs, args.rounds);
+    if let Some(url) = &args.redis {
+        let expected = local(&mut report, &jobs::describe(&main), &main);
+        let runtime = distributed::workers::runtime()?;
+        let started = Instant::now();
+        let finished = runtime.block_on(engine::submit(
+            url,
+            QUEUE,
+            &engine::run_name(),
+            &main,
+            run::LIMIT,
+        ))?;
+        let right = finished.iter().map(|f| &f.answer).eq(expected.iter());
+        let row = report.add(
+            &jobs::describe(&main),
+            "broker, its workers",
+            0,
+            started.elapsed().as_secs_f64(),
+            right,
+        );
+        row.extra(
+            "jobs_per_s",
+            args.jobs as f64 / started.elapsed().as_secs_f64(),
+        );
+        return Ok(report.finish()?);
+    }
+    let broker = run::own_broker()?;
+    let tiny = jobs::jobs(Kind::Hashes, args.tiny, 1);
+    let workloads = [
+        (jobs::describe(&main), main),
+        (format!("{} tiny jobs (1 round)", args.tiny), tiny),
+    ];
+    report.baseline_variant(&variant(args.workers[0]));
+    for (workload, jobs) in workloads.iter().filter(|(_, jobs)| !jobs.is_empty()) {
+        let expected = local(&mut report, workload, jobs);
+        for &workers in &args.workers {
+            eprintln!("{workload}: {workers} worker(s) …");
+            let plan = Plan {
+                url: broker.url().to_string(),
+                workers: workers as usize,
+                concurrency: 1,
+                netns: vec![],
+            };
+            let outcome = run::through_broker(&plan, jobs, &expected, |_, _| {})?;
+            let row = report.add(
+                workload,
+                &variant(workers),
+                workers as usize,
+                outcome.seconds,
+                outcome.right,
+            );
+            row.extra("jobs_per_s", jobs.len() as f64 / outcome.seconds)
+                .extra("ms_per_job", 1e3 * outcome.seconds / jobs.len() as f64)
+                .extra("ran_twice", outcome.finished_again().len());
+        }
+    }
+    notes(&mut report, &workloads[0].0, &workloads[1].0, args.tiny);
+    Ok(report.finish()?)
+}
+
+fn variant(workers: u64) -> String {
+    format!(
+        "broker, {workers} worker{}",
+        if workers == 1 { "" } else { "s" }
+    )
+}
+
+/// The jobs on this machine's rayon pool: a row, and the answers to check against.
+fn local(report: &mut Report, workload: &str, jobs: &[jobs::Job]) -> Vec<jobs::Answer> {
+    let started = Instant::now();
+    let answers = jobs::run_locally(jobs);
+    let seconds = started.elapsed().as_secs_f64();
+    let row = report.add(
+        workload,
+        "local rayon pool",
+        rayon::current_num_threads(),
+        seconds,
+        true,
+    );
+    row.extra("jobs_per_s", jobs.len() as f64 / seconds)
+        .extra("ms_per_job", 1e3 * seconds / jobs.len() as f64);
+    answers
+}
+
+/// What the rows say, in words: the speedup of workers, the cost of a job's trip.
+fn notes(report: &mut Report, main: &str, tiny: &str, tiny_jobs: u64) {
+    let seconds = |workload: &str, variant: &str| {
+        let row = report
+            .rows()
+            .iter()
+            .find(|row| row.workload == workload && row.variant == variant);
+        row.map(|row| row.seconds)
+    };
+    let speedup = seconds(main, "broker, 1 worker").zip(seconds(main, "broker, 2 workers"));
+    let trip = seconds(tiny, "broker, 1 worker").zip(seconds(tiny, "local rayon pool"));
+    if let Some((one, two)) = speedup {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        report.note(format!(
+            "{main}: 2 workers took {:.2}× less time than 1, on {cores} cores.",
+            one / two
+        ));
+    }
+    if let Some((broker, pool)) = trip {
+        let n = tiny_jobs as f64;
+        report.note(format!(
+            "{tiny}: through the broker a job costs {:.2} ms (to the queue, to a worker, its result back), on the local pool {:.1} µs.",
+            1e3 * broker / n,
+            1e6 * pool / n
+        ));
+    }
+}

@@ -1,0 +1,134 @@
+//! a worker killed mid-job: its job is delivered again and every result still arrives; nothing lost, nothing done twice in the results
+//!
+//!     cargo run -p distributed --bin worker_crash
+//!
+//! Two worker processes share the jobs; once worker-1 has finished `--kill-after` jobs,
+//! it is killed with SIGKILL the moment it takes the next. It says nothing to the broker:
+//! its heartbeat just stops. After 3 missed heartbeats (1 s each here), worker-2 puts
+//! worker-1's jobs back in the queue, and runs them. Delivery is at-least-once: a job
+//! can run twice. The results are still right, because the jobs are idempotent.
+
+use std::error::Error;
+use std::process::ExitCode;
+
+use clap::Parser;
+use common::report::Report;
+use common::say;
+use distributed::engine::{HEARTBEAT, MISSED_HEARTBEATS};
+use distributed::jobs::{self, Kind};
+use distributed::run::{self, Plan};
+use distributed::workers::Event;
+
+/// Two workers, one killed mid-job: what is lost, what runs twice.
+#[derive(Parser)]
+#[command(version)]
+struct Args {
+    /// Jobs to send
+    #[arg(long, value_name = "N", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(2..=1_000))]
+    jobs: u64,
+
+    /// Rounds of each hash chain
+    #[arg(long, value_name = "N", default_value_t = 2_000_000,
+          value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    rounds: u64,
+
+    /// Jobs worker-1 finishes before it is killed
+    #[arg(long, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u64).range(0..=100))]
+    kill_after: u64,
+
+    /// Print the result as a JSON line (for scripts), nothing else
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    if let Some(exit) = common::process::run_child(distributed::workers::roles()) {
+        return exit;
+    }
+    common::exit_code("worker_crash", run(&Args::parse()))
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    let broker = run::own_broker()?;
+    let jobs = jobs::jobs(Kind::Hashes, args.jobs, args.rounds);
+    let expected = jobs::run_locally(&jobs);
+    let plan = Plan {
+        url: broker.url().to_string(),
+        workers: 2,
+        concurrency: 1,
+        netns: vec![],
+    };
+    let (mut finished_by_first, mut killed) = (0, None);
+    let outcome = run::through_broker(&plan, &jobs, &expected, |event, workers| {
+        let (Event::Taken {
+            worker, job, line, ..
+        }
+        | Event::Done {
+            worker, job, line, ..
+        }) = event
+        else {
+            return;
+        };
+        if !args.json {
+            say!("  {line}");
+        }
+        let taken = matches!(event, Event::Taken { .. });
+        if *worker == 0 && !taken {
+            finished_by_first += 1;
+        }
+        if *worker == 0 && taken && killed.is_none() && finished_by_first >= args.kill_after {
+            let pid = workers.pids()[0];
+            killed = workers.kill(0).ok().map(|at| (at, *job));
+            if !args.json {
+                say!("  ✗ killed worker-1 (pid {pid}, SIGKILL) while it runs job {job}");
+            }
+        }
+    })?;
+    let (died, job) = killed.ok_or("worker-1 was never killed: it took too few jobs")?;
+    // Back in the queue: the first time another worker took a job after the death.
+    let back = outcome
+        .taken
+        .iter()
+        .find(|seen| seen.at > died && seen.job == job)
+        .map(|seen| seen.at);
+    let recovery = back.map(|at| (at - died).as_secs_f64());
+    let all = outcome.finished.len() as u64 == args.jobs;
+    let mut report = Report::new("worker_crash")
+        .json(args.json)
+        .without_speedup();
+    let workload = format!("{} hash chains, a worker killed", args.jobs);
+    report
+        .add(
+            &workload,
+            "apalis on Redis",
+            2,
+            outcome.seconds,
+            outcome.right && all,
+        )
+        .extra("recovery_s", recovery.unwrap_or(f64::NAN))
+        .extra("delivered_twice", outcome.delivered_again().len())
+        .extra("finished_twice", outcome.finished_again().len());
+    report.note(format!(
+        "worker-1 finished {} jobs, then died with job {job}; worker-2 took that job again {} after (the engine waits {} missed heartbeats of {} s).",
+        outcome.done_by(0),
+        recovery.map_or("never".to_string(), |s| format!("{s:.1} s")),
+        MISSED_HEARTBEATS,
+        HEARTBEAT.as_secs()
+    ));
+    let twice: Vec<String> = outcome
+        .delivered_again()
+        .keys()
+        .map(u64::to_string)
+        .collect();
+    report.note(format!(
+        "{} of {} results arrived, {}; jobs delivered twice: {}; finished twice: {}. At-least-once: nothing lost, some work done again, and since the jobs are idempotent the results do not show it.",
+        outcome.finished.len(),
+        args.jobs,
+        if outcome.right { "every one right" } else { "SOME WRONG" },
+        if twice.is_empty() { "none".to_string() } else { twice.join(", ") },
+        outcome.finished_again().len(),
+    ));
+    Ok(report.finish()?)
+}

@@ -1,0 +1,160 @@
+//! One run through the broker, as the programs make it: start worker processes, send the
+//! jobs, wait for every result, check each against the same job done here, and keep who
+//! ran what, so jobs that ran twice can be counted.
+
+use std::collections::BTreeMap;
+use std::error::Error;
+use std::time::{Duration, Instant};
+
+use crate::broker::{Broker, BrokerError};
+use crate::engine::{self, Finished, WorkerSettings};
+use crate::jobs::{Answer, Job};
+use crate::workers::{Event, Workers};
+
+/// How long a run may take before it is given up: long enough for a crashed worker's jobs
+/// to come back and run again, short enough that nothing hangs.
+pub const LIMIT: Duration = Duration::from_secs(120);
+
+/// A broker of the program's own, on a free port of 127.0.0.1, said on stderr.
+pub fn own_broker() -> Result<Broker, BrokerError> {
+    let broker = Broker::start(0)?;
+    eprintln!(
+        "broker: redis-server {} at {}, pid {}",
+        broker.version(),
+        broker.url(),
+        broker.pid()
+    );
+    Ok(broker)
+}
+
+/// Where a run's workers run.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The broker the workers and the sender use.
+    pub url: String,
+    /// The worker processes to start, and the jobs each runs at once.
+    pub workers: usize,
+    pub concurrency: usize,
+    /// Worker `i` runs in network namespace `netns[i % len]`; empty: on this host.
+    pub netns: Vec<String>,
+}
+
+/// A job a worker took or finished, as it said so.
+#[derive(Debug, Clone, Copy)]
+pub struct Seen {
+    pub worker: usize,
+    pub job: u64,
+    pub at: Instant,
+}
+
+/// What a run came to.
+#[derive(Debug)]
+pub struct Outcome {
+    /// From the first job sent to the last result back.
+    pub seconds: f64,
+    /// Every result, by job.
+    pub finished: Vec<Finished>,
+    /// Every job a worker said it took, and it finished, in the order they said it.
+    pub taken: Vec<Seen>,
+    pub done: Vec<Seen>,
+    /// Whether every result equals the answer computed here.
+    pub right: bool,
+    /// The workers' names, by index.
+    pub names: Vec<String>,
+}
+
+impl Outcome {
+    /// The jobs delivered more than once (taken by a worker, then again), with how many
+    /// times each was taken.
+    pub fn delivered_again(&self) -> BTreeMap<u64, usize> {
+        more_than_once(&self.taken)
+    }
+
+    /// The jobs finished more than once, with how many times each was finished.
+    pub fn finished_again(&self) -> BTreeMap<u64, usize> {
+        more_than_once(&self.done)
+    }
+
+    /// How many jobs worker `worker` finished.
+    pub fn done_by(&self, worker: usize) -> usize {
+        self.done.iter().filter(|d| d.worker == worker).count()
+    }
+}
+
+fn more_than_once(seen: &[Seen]) -> BTreeMap<u64, usize> {
+    let mut times = BTreeMap::new();
+    for seen in seen {
+        *times.entry(seen.job).or_insert(0) += 1;
+    }
+    times.retain(|_, times| *times > 1);
+    times
+}
+
+/// Runs `jobs` on the plan's workers through the broker. `watch` sees every worker event
+/// as it comes, with the workers at hand: where `worker_crash` kills one.
+pub fn through_broker(
+    plan: &Plan,
+    jobs: &[Job],
+    expected: &[Answer],
+    mut watch: impl FnMut(&Event, &mut Workers),
+) -> Result<Outcome, Box<dyn Error>> {
+    let run = engine::run_name();
+    // A queue of the run's own: nothing left from another run can reach these workers.
+    let queue = format!("course:{run}");
+    let settings: Vec<WorkerSettings> = (0..plan.workers)
+        .map(|i| WorkerSettings {
+            url: plan.url.clone(),
+            queue: queue.clone(),
+            name: format!("worker-{}", i + 1),
+            concurrency: plan.concurrency,
+        })
+        .collect();
+    let netns = plan.netns.clone();
+    let mut workers = Workers::start(&settings, |i| netns.get(i % netns.len().max(1)).cloned())?;
+    workers.wait_until_ready(crate::broker::PATIENCE * 2)?;
+    let started: Vec<String> = (workers.names().iter().zip(workers.pids()))
+        .map(|(name, pid)| format!("{name} pid {pid}"))
+        .collect();
+    eprintln!("  ready: {}", started.join(", "));
+    let (url, owned) = (plan.url.clone(), jobs.to_vec());
+    let sender = std::thread::spawn(move || -> Result<_, String> {
+        let runtime = crate::workers::runtime().map_err(|e| e.to_string())?;
+        let started = Instant::now();
+        let finished = runtime
+            .block_on(engine::submit(&url, &queue, &run, &owned, LIMIT))
+            .map_err(|e| e.to_string())?;
+        Ok((started.elapsed(), finished))
+    });
+    let (mut taken, mut done) = (Vec::new(), Vec::new());
+    let mut keep = |event: &Event| match *event {
+        Event::Taken {
+            worker, job, at, ..
+        } => taken.push(Seen { worker, job, at }),
+        Event::Done {
+            worker, job, at, ..
+        } => done.push(Seen { worker, job, at }),
+        _ => {}
+    };
+    while !sender.is_finished() {
+        if let Ok(event) = workers.events().recv_timeout(Duration::from_millis(20)) {
+            keep(&event);
+            watch(&event, &mut workers);
+        }
+    }
+    let (elapsed, finished) = sender.join().map_err(|_| "the sender panicked")??;
+    // Lines already on their way: a job whose result came back a moment before.
+    while let Ok(event) = workers.events().try_recv() {
+        keep(&event);
+    }
+    let answers: Vec<&Answer> = finished.iter().map(|f| &f.answer).collect();
+    let right =
+        answers.len() == expected.len() && answers.iter().zip(expected).all(|(a, e)| *a == e);
+    Ok(Outcome {
+        seconds: elapsed.as_secs_f64(),
+        finished,
+        taken,
+        done,
+        right,
+        names: workers.names().to_vec(),
+    })
+}

@@ -1,0 +1,224 @@
+//! Worker processes: this program started again in the role [`ROLE`], each a worker of
+//! its own (as `cargo run -p distributed --bin worker` is), on this host or inside a
+//! network namespace. Their lines come back as [`Event`]s: who is ready, who did which
+//! job when. A worker dies with the program that started it (`PR_SET_PDEATHSIG`), and
+//! dropping [`Workers`] stops every one that is left.
+
+use std::io::{self, BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::time::{Duration, Instant};
+
+use common::process::{self, ROLE_FLAG, Role, flag_value};
+
+use crate::engine::{self, WorkerSettings};
+
+/// The role a worker child is started in.
+pub const ROLE: &str = "worker";
+
+/// The roles of this crate's programs, for `common::process::run_child` first thing in
+/// `main`.
+pub fn roles() -> [Role; 1] {
+    [process::role(ROLE, serve_as_child)]
+}
+
+/// In a worker child: its settings from the flags its parent gave, then the worker.
+fn serve_as_child() -> Result<(), Box<dyn std::error::Error>> {
+    let flag = |name: &str| flag_value(name).ok_or(format!("a worker child needs {name}"));
+    let settings = WorkerSettings {
+        url: flag("--redis")?,
+        queue: flag("--queue")?,
+        name: flag("--name")?,
+        concurrency: flag("--concurrency")?.parse()?,
+    };
+    runtime()?.block_on(engine::work(&settings))
+}
+
+/// A worker's runtime: one async thread for the broker's traffic and the heartbeat, and
+/// tokio's blocking threads for the jobs themselves.
+pub fn runtime() -> io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
+/// What a worker said.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// It connected and takes jobs.
+    Ready { worker: usize },
+    /// It took job `job` from the queue; `line` is what it printed.
+    Taken {
+        worker: usize,
+        job: u64,
+        at: Instant,
+        line: String,
+    },
+    /// It finished job `job`, which took `took`.
+    Done {
+        worker: usize,
+        job: u64,
+        took: Duration,
+        at: Instant,
+        line: String,
+    },
+    /// Its output ended: it stopped or died.
+    Gone { worker: usize },
+}
+
+/// Running worker processes, and what they say.
+pub struct Workers {
+    children: Vec<Child>,
+    names: Vec<String>,
+    events: Receiver<Event>,
+}
+
+impl Workers {
+    /// Starts one worker process for each of `settings`, in network namespace `netns`
+    /// (by its index) when that gives one.
+    pub fn start(
+        settings: &[WorkerSettings],
+        netns: impl Fn(usize) -> Option<String>,
+    ) -> io::Result<Workers> {
+        let (tx, events) = mpsc::channel();
+        let mut children = Vec::new();
+        for (worker, settings) in settings.iter().enumerate() {
+            let mut command = command(netns(worker).as_deref())?;
+            command
+                .args(["--redis", &settings.url, "--queue", &settings.queue])
+                .args(["--name", &settings.name])
+                .args(["--concurrency", &settings.concurrency.to_string()])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit());
+            let mut child = command.spawn()?;
+            let stdout = child.stdout.take().expect("stdout was piped");
+            let tx = tx.clone();
+            std::thread::spawn(move || listen(worker, BufReader::new(stdout), tx));
+            children.push(child);
+        }
+        Ok(Workers {
+            children,
+            names: settings.iter().map(|s| s.name.clone()).collect(),
+            events,
+        })
+    }
+
+    /// Waits until every worker has said it is ready, at most `limit`.
+    pub fn wait_until_ready(&mut self, limit: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + limit;
+        let mut ready = 0;
+        while ready < self.children.len() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(Event::Ready { .. }) => ready += 1,
+                Ok(Event::Gone { worker }) => {
+                    return Err(format!("{} ended before it was ready", self.names[worker]));
+                }
+                Ok(_) => {}
+                Err(_) => {
+                    return Err(format!(
+                        "{ready} of {} workers ready in time",
+                        self.names.len()
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// What the workers said, as it comes.
+    pub fn events(&self) -> &Receiver<Event> {
+        &self.events
+    }
+
+    /// The workers' names, by index.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Each worker's process id.
+    pub fn pids(&self) -> Vec<u32> {
+        self.children.iter().map(Child::id).collect()
+    }
+
+    /// Kills worker `worker` with SIGKILL, as a crash would: no goodbye, no clean-up, its
+    /// jobs left on the broker. Returns when it is dead.
+    pub fn kill(&mut self, worker: usize) -> io::Result<Instant> {
+        let child = &mut self.children[worker];
+        child.kill()?;
+        child.wait()?;
+        Ok(Instant::now())
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        // SIGTERM first: a worker stops taking jobs and leaves the broker's worker set.
+        for child in &self.children {
+            // Safety: `kill` is a plain system call on our own child's pid.
+            unsafe {
+                libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+            }
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        for child in &mut self.children {
+            while let Ok(None) = child.try_wait() {
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }
+    }
+}
+
+/// This program as a worker child: here, or in network namespace `netns`.
+fn command(netns: Option<&str>) -> io::Result<Command> {
+    let Some(netns) = netns else {
+        return process::child_command(ROLE);
+    };
+    // `ip netns exec` enters the namespace, then executes the program in its own place:
+    // same process, so the pid, the pipes and death-with-parent all carry over.
+    let mut command = Command::new("ip");
+    command
+        .args(["netns", "exec", netns])
+        .arg(std::env::current_exe()?)
+        .args([ROLE_FLAG, ROLE])
+        .stdin(Stdio::null());
+    process::die_with_parent(&mut command);
+    Ok(command)
+}
+
+/// Reads a worker's lines into events, until its output ends.
+fn listen(worker: usize, out: impl BufRead, tx: Sender<Event>) {
+    for line in out.lines() {
+        let Ok(line) = line else { break };
+        let at = Instant::now();
+        let event = if let Some(job) = engine::parse_taken(&line) {
+            Event::Taken {
+                worker,
+                job,
+                at,
+                line,
+            }
+        } else if let Some((job, took)) = engine::parse_done(&line) {
+            Event::Done {
+                worker,
+                job,
+                took,
+                at,
+                line,
+            }
+        } else if line.contains(": ready (") {
+            Event::Ready { worker }
+        } else {
+            continue;
+        };
+        if tx.send(event).is_err() {
+            return;
+        }
+    }
+    let _ = tx.send(Event::Gone { worker });
+}
