@@ -753,6 +753,72 @@ static SECTIONS: &[Section] = &[
         }],
     },
     Section {
+        number: Some(8),
+        title: "Beyond one machine: jobs on a distributed engine and a real broker",
+        crates: &["distributed"],
+        slide: "08-distributed/index.md",
+        programs: &[
+            Program {
+                package: "distributed",
+                bin: "broker",
+                lesson: "starts (or finds) a real broker server on loopback for the lecture, and says where it is",
+                variants: &[],
+                bench: Bench::No,
+            },
+            Program {
+                package: "distributed",
+                bin: "worker",
+                lesson: "a worker process that takes the course's jobs (hash chains, prime checks) from the engine's queue",
+                variants: &[Variant {
+                    args: "--concurrency 2",
+                    lesson: "one worker process running two jobs at once, each on a blocking thread",
+                }],
+                bench: Bench::No,
+            },
+            Program {
+                package: "distributed",
+                bin: "submit",
+                lesson: "sends N jobs, waits for every result, checks each answer: through a broker with 1, 2 and 4 worker processes, beside the same jobs on a local rayon pool",
+                variants: &[
+                    Variant {
+                        args: "--kind primes --tiny 0",
+                        lesson: "the Python lectures' prime checks through the broker, each answer checked against the known one",
+                    },
+                    Variant {
+                        args: "--redis redis://127.0.0.1:6390/",
+                        lesson: "jobs to the broker that `broker` started, for the workers started by hand in other terminals",
+                    },
+                ],
+                bench: Bench::AsIs,
+            },
+            Program {
+                package: "distributed",
+                bin: "worker_crash",
+                lesson: "a worker killed mid-job: its job is delivered again and every result still arrives; nothing lost, nothing done twice in the results",
+                variants: &[Variant {
+                    args: "--kill-after 0",
+                    lesson: "killed on its very first job: the job waits for three missed heartbeats, then runs on the other worker",
+                }],
+                bench: Bench::AsIs,
+            },
+            Program {
+                package: "distributed",
+                bin: "cluster",
+                lesson: "the same run across several hosts — network namespaces on this machine — with the broker on one and workers on the others",
+                variants: &[Variant {
+                    args: "--hosts 4",
+                    lesson: "four worker hosts on two cores: more hosts than cores share them, and every namespace is removed after",
+                }],
+                bench: Bench::No,
+            },
+        ],
+        exercises: &[Exercise {
+            package: "distributed",
+            example: "idempotent_effects",
+            task: "a job with a side effect, run at-least-once: a worker killed mid-job doubles a counter (INCR) but not a set (SADD); make every effect idempotent",
+        }],
+    },
+    Section {
         number: None,
         title: "Concepts: concurrency, parallelism, latency, throughput",
         crates: &["intro"],

@@ -166,15 +166,15 @@ impl Drop for Broker {
     }
 }
 
-// ANCHOR: server_args
 /// `redis-server`'s flags: one address and port, no disk, our own log level.
 fn server_args(addr: IpAddr, port: u16) -> Vec<String> {
+    // ANCHOR: server_args
     let mut args = vec![
         "--bind".to_string(),
         addr.to_string(),
         "--port".to_string(),
         port.to_string(),
-        // No snapshots, no append-only file: the queue lives in memory only.
+        // No snapshots, no append-only file: the queue is in memory only.
         "--save".to_string(),
         String::new(),
         "--appendonly".to_string(),
@@ -184,14 +184,14 @@ fn server_args(addr: IpAddr, port: u16) -> Vec<String> {
         "--loglevel".to_string(),
         "warning".to_string(),
     ];
-    // Protected mode refuses other hosts without a password; a namespace's address is
-    // reachable only from the namespaces this program made.
+    // Protected mode refuses other hosts without a password; a
+    // namespace's address is reachable only from the hosts we made.
     if !addr.is_loopback() {
         args.extend(["--protected-mode".to_string(), "no".to_string()]);
     }
+    // ANCHOR_END: server_args
     args
 }
-// ANCHOR_END: server_args
 
 /// A port of 127.0.0.1 that nobody listens on right now.
 fn free_port() -> io::Result<u16> {

@@ -71,44 +71,43 @@ pub async fn queue(
     Ok(RedisStorage::new(connection).with_config(config(queue, prefetch)))
 }
 
-// ANCHOR: worker
 /// A worker: takes jobs from the queue, `concurrency` at a time, until Ctrl-C or SIGTERM.
-/// Each job's CPU-bound work runs on tokio's blocking threads, off the async thread
-/// that keeps the heartbeat going.
-pub async fn work(settings: &WorkerSettings) -> Result<(), Box<dyn Error>> {
-    let jobs = queue(&settings.url, &settings.queue, settings.concurrency).await?;
-    // An idle worker asks the queue again every IDLE_POLL: nothing on the broker wakes
-    // a worker in another process when a job arrives.
-    let worker = WorkerBuilder::new(settings.name.as_str())
-        .backend(jobs.poll_with_interval(IDLE_POLL))
-        .concurrency(settings.concurrency)
-        .build(run_job);
+/// An idle worker asks the queue again every [`IDLE_POLL`]: nothing on the broker wakes
+/// a worker in another process when a job arrives.
+pub async fn work(me: &WorkerSettings) -> Result<(), Box<dyn Error>> {
     common::say!(
         "{}: ready (pid {}), taking jobs from queue {:?} at {}, {} at a time",
-        settings.name,
+        me.name,
         std::process::id(),
-        settings.queue,
-        settings.url,
-        settings.concurrency
+        me.queue,
+        me.url,
+        me.concurrency
     );
+    // ANCHOR: worker
+    let jobs = queue(&me.url, &me.queue, me.concurrency).await?;
+    let worker = WorkerBuilder::new(me.name.as_str())
+        .backend(jobs.poll_with_interval(IDLE_POLL))
+        .concurrency(me.concurrency)
+        .build(run_job);
     worker.run_until(stopped()).await?;
-    common::say!("{}: stopped", settings.name);
+    // ANCHOR_END: worker
+    common::say!("{}: stopped", me.name);
     Ok(())
 }
 
-async fn run_job(job: Job, worker: WorkerContext) -> Result<Answer, BoxDynError> {
-    common::say!("{}: job {} taken: {}", worker.name(), job.index, job.work);
+/// One job, as the worker runs it: its CPU-bound work on one of tokio's blocking
+/// threads, off the async thread that keeps the heartbeat going.
+async fn run_job(job: Job, me: WorkerContext) -> Result<Answer, BoxDynError> {
+    // ANCHOR: run_job
+    let name = me.name();
+    common::say!("{name}: job {} taken: {}", job.index, job.work);
     let started = Instant::now();
     let answer = tokio::task::spawn_blocking(move || job.work.run()).await?;
-    common::say!(
-        "{}: job {} done in {} ms: {answer}",
-        worker.name(),
-        job.index,
-        started.elapsed().as_millis()
-    );
+    let ms = started.elapsed().as_millis();
+    common::say!("{name}: job {} done in {ms} ms: {answer}", job.index);
     Ok(answer)
+    // ANCHOR_END: run_job
 }
-// ANCHOR_END: worker
 
 /// The job number of a worker's "job N taken" line.
 pub fn parse_taken(line: &str) -> Option<u64> {
@@ -142,10 +141,11 @@ pub struct Finished {
     pub answer: Answer,
 }
 
-// ANCHOR: submit
 /// Sends `jobs` to the queue and waits for all their results, at most `limit`: Celery's
 /// `delay()` for each job, then `get()` for each result. Ids of the run's own (`run`)
-/// keep results of earlier runs on the same queue apart.
+/// keep results of earlier runs on the same queue apart. It asks for the results still
+/// missing every [`POLL`]: apalis's own `wait_for` asks again at once whenever one came,
+/// which keeps busy a core that the workers need.
 pub async fn submit(
     url: &str,
     queue_name: &str,
@@ -154,6 +154,7 @@ pub async fn submit(
     limit: Duration,
 ) -> Result<Vec<Finished>, Box<dyn Error>> {
     let mut storage = queue(url, queue_name, 1).await?;
+    // ANCHOR: submit
     let ids: Vec<TaskId> = jobs
         .iter()
         .map(|job| TaskId::from_string(format!("{run}-{:06}", job.index)))
@@ -161,38 +162,47 @@ pub async fn submit(
     let tasks = jobs
         .iter()
         .zip(&ids)
-        .map(|(job, id)| TaskBuilder::new(*job).task_id(id.clone()).build());
+        .map(|(job, id)| TaskBuilder::new(*job).task_id(id.clone()))
+        .map(TaskBuilder::build);
     storage.push_all(&mut futures::stream::iter(tasks)).await?;
-    // Ask for the results still missing, every POLL: apalis's own `wait_for` asks again
-    // at once whenever one came, which keeps a core busy that the workers need.
+    // ANCHOR_END: submit
     let deadline = Instant::now() + limit;
-    let mut missing = ids;
-    let mut finished = Vec::with_capacity(jobs.len());
+    let (mut missing, mut finished) = (ids, Vec::with_capacity(jobs.len()));
+    // ANCHOR: results
     while !missing.is_empty() {
         if Instant::now() > deadline {
-            return Err(waited_in_vain(finished.len(), jobs.len(), limit, queue_name).into());
+            return Err(waited_in_vain(&finished, &missing, limit).into());
         }
         tokio::time::sleep(POLL).await;
-        let results =
-            WaitForCompletion::<Answer>::check_status(&mut storage, missing.clone()).await?;
+        let asked = missing.clone();
+        let results: Vec<Stored> = storage.check_status(asked).await?;
         for result in results {
             missing.retain(|id| *id != result.task_id);
-            let index =
-                index_of(&result.task_id.to_string()).ok_or("a result of no job of ours")?;
-            let answer = result
-                .result
-                .map_err(|e| format!("job {index} failed: {e}"))?;
-            finished.push(Finished { index, answer });
+            finished.push(finished_job(result)?);
         }
     }
+    // ANCHOR_END: results
     finished.sort_by_key(|done| done.index);
     Ok(finished)
 }
-// ANCHOR_END: submit
 
-fn waited_in_vain(got: usize, sent: usize, limit: Duration, queue: &str) -> String {
+/// A result as the broker kept it, as one of ours.
+fn finished_job(result: TaskResult<Answer>) -> Result<Finished, String> {
+    let id = result.task_id.to_string();
+    let index = index_of(&id).ok_or(format!("{id}: a result of no job of ours"))?;
+    let answer = result
+        .result
+        .map_err(|e| format!("job {index} failed: {e}"))?;
+    Ok(Finished { index, answer })
+}
+
+/// A job's result as the broker keeps it.
+type Stored = TaskResult<Answer>;
+
+fn waited_in_vain(finished: &[Finished], missing: &[TaskId], limit: Duration) -> String {
+    let (got, sent) = (finished.len(), finished.len() + missing.len());
     format!(
-        "{got} of {sent} results within {} s: is a worker taking jobs from queue {queue:?}? \
+        "{got} of {sent} results within {} s: is a worker taking jobs from the queue? \
          (start one: cargo run -p distributed --bin worker)",
         limit.as_secs()
     )

@@ -37,7 +37,7 @@ impl Hosts {
     pub fn create(workers: usize) -> Result<Hosts, String> {
         can_make_hosts()?;
         remove_leftovers();
-        let used = ip(&["-4", "-o", "addr"])?;
+        let used = ip_args(&["-4", "-o", "addr"])?;
         let net = format!("{}.{}.{}.", NET[0], NET[1], NET[2]);
         if used.contains(&net) {
             return Err(format!(
@@ -51,14 +51,14 @@ impl Hosts {
             root_link: format!("cd{}r", std::process::id()),
         };
         for name in std::iter::once(&hosts.broker).chain(&hosts.workers) {
-            ip(&["netns", "add", name])?;
+            ip_args(&["netns", "add", name])?;
             remember(name);
-            ip(&["-n", name, "link", "set", "lo", "up"])?;
+            ip_args(&["-n", name, "link", "set", "lo", "up"])?;
         }
         let b = &hosts.broker;
-        ip(&["-n", b, "link", "add", "br0", "type", "bridge"])?;
-        ip(&["-n", b, "addr", "add", &format!("{net}1/24"), "dev", "br0"])?;
-        ip(&["-n", b, "link", "set", "br0", "up"])?;
+        ip_args(&["-n", b, "link", "add", "br0", "type", "bridge"])?;
+        ip_args(&["-n", b, "addr", "add", &format!("{net}1/24"), "dev", "br0"])?;
+        ip_args(&["-n", b, "link", "set", "br0", "up"])?;
         // This machine's own cable to the broker's host: how the program sends its jobs.
         hosts.cable(None, &hosts.root_link, 0, &format!("{net}2/24"))?;
         for (i, host) in hosts.workers.iter().enumerate() {
@@ -68,29 +68,31 @@ impl Hosts {
         Ok(hosts)
     }
 
-    // ANCHOR: cable
     /// A veth pair: `link` in `host` (this machine when `None`) with `addr`, its other
     /// end in the broker's host, on the bridge.
     fn cable(&self, host: Option<&str>, link: &str, i: usize, addr: &str) -> Result<(), String> {
-        let peer = format!("b{i}");
-        let b = &self.broker;
-        ip(&[
-            "link", "add", link, "type", "veth", "peer", "name", &peer, "netns", b,
-        ])?;
         if host.is_none() {
             remember(link);
         }
-        ip(&["-n", b, "link", "set", &peer, "master", "br0", "up"])?;
-        let mut inside = Vec::new();
+        // ANCHOR: cable
+        let b = &self.broker;
+        // A virtual Ethernet cable: one end here, one in the broker's host,
+        ip(&format!(
+            "link add {link} type veth peer name b{i} netns {b}"
+        ))?;
+        // plugged into the broker host's bridge,
+        ip(&format!("-n {b} link set b{i} master br0 up"))?;
+        // and this end moved into its own host (or left on this machine).
+        let mut inside = String::new();
         if let Some(host) = host {
-            ip(&["link", "set", link, "netns", host])?;
-            inside = vec!["-n", host];
+            ip(&format!("link set {link} netns {host}"))?;
+            inside = format!("-n {host} ");
         }
-        ip(&[&inside[..], &["addr", "add", addr, "dev", link]].concat())?;
-        ip(&[&inside[..], &["link", "set", link, "up"]].concat())?;
+        ip(&format!("{inside}addr add {addr} dev {link}"))?;
+        ip(&format!("{inside}link set {link} up"))?;
+        // ANCHOR_END: cable
         Ok(())
     }
-    // ANCHOR_END: cable
 
     /// The broker host's namespace.
     pub fn broker(&self) -> &str {
@@ -105,11 +107,6 @@ impl Hosts {
     /// The broker host's address, on its bridge.
     pub fn broker_addr(&self) -> IpAddr {
         IpAddr::V4(Ipv4Addr::new(NET[0], NET[1], NET[2], 1))
-    }
-
-    /// Worker host `i`'s address (from 0).
-    pub fn worker_addr(&self, i: usize) -> IpAddr {
-        IpAddr::V4(Ipv4Addr::new(NET[0], NET[1], NET[2], 11 + i as u8))
     }
 }
 
@@ -128,7 +125,7 @@ pub fn can_make_hosts() -> Result<(), String> {
     if unsafe { libc::geteuid() } != 0 {
         return Err("making network namespaces needs root: run it as root (sudo), or run submit for the same jobs on this host".into());
     }
-    ip(&["-V"])
+    ip_args(&["-V"])
         .map(drop)
         .map_err(|e| format!("the ip program (Debian's iproute2) is needed: {e}"))
 }
@@ -160,9 +157,9 @@ fn remember(name: &str) {
 /// Removes a namespace or a link this program made (a link's other end goes with it).
 fn remove(name: &str) {
     let _ = if name.starts_with("cdist-") {
-        ip(&["netns", "del", name])
+        ip_args(&["netns", "del", name])
     } else {
-        ip(&["link", "del", name])
+        ip_args(&["link", "del", name])
     };
     if let Ok(mut made) = MADE.lock() {
         made.retain(|made| made != name);
@@ -171,7 +168,7 @@ fn remove(name: &str) {
 
 /// Namespaces a killed run left behind (named after a process that is gone).
 fn remove_leftovers() {
-    let Ok(list) = ip(&["netns", "list"]) else {
+    let Ok(list) = ip_args(&["netns", "list"]) else {
         return;
     };
     for name in list
@@ -188,14 +185,19 @@ fn remove_leftovers() {
             .parse::<u32>()
             .is_ok_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
         if !alive {
-            let _ = ip(&["netns", "del", name]);
-            let _ = ip(&["link", "del", &format!("cd{pid}r")]);
+            let _ = ip_args(&["netns", "del", name]);
+            let _ = ip_args(&["link", "del", &format!("cd{pid}r")]);
         }
     }
 }
 
+/// Runs `ip` with the words of `line`.
+fn ip(line: &str) -> Result<String, String> {
+    ip_args(&line.split_whitespace().collect::<Vec<_>>())
+}
+
 /// Runs `ip ARGS`; its output, or its complaint.
-fn ip(args: &[&str]) -> Result<String, String> {
+fn ip_args(args: &[&str]) -> Result<String, String> {
     let out = Command::new("ip")
         .args(args)
         .output()
@@ -214,7 +216,7 @@ fn ip(args: &[&str]) -> Result<String, String> {
 /// Every namespace and link name of this process that exists now: none, after a drop.
 pub fn left_behind(pid: u32) -> Vec<String> {
     let mut left = Vec::new();
-    if let Ok(list) = ip(&["netns", "list"]) {
+    if let Ok(list) = ip_args(&["netns", "list"]) {
         let prefix = format!("cdist-{pid}-");
         left.extend(
             list.lines()
@@ -223,7 +225,7 @@ pub fn left_behind(pid: u32) -> Vec<String> {
                 .map(str::to_string),
         );
     }
-    if let Ok(links) = ip(&["-o", "link"]) {
+    if let Ok(links) = ip_args(&["-o", "link"]) {
         let prefix = format!("cd{pid}");
         left.extend(
             links

@@ -18,42 +18,43 @@ use common::primes::{NUMBERS, PRIMES, is_prime};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-// ANCHOR: job
-/// What a worker computes: everything it needs travels in the job.
+/// What a worker computes: everything it needs travels in the job. A hash chain is
+/// the last digest of a SHA-256 chain of `rounds` from chain `chain`'s start; a prime
+/// check says whether `n` is prime, by trial division.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+// ANCHOR: job
 pub enum Work {
-    /// The last digest of a SHA-256 chain of `rounds` from chain `chain`'s start.
     HashChain { chain: u64, rounds: u64 },
-    /// Whether `n` is prime, by trial division.
     IsPrime { n: u64 },
 }
 
-/// One job of a run: its number in the run, and its work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
-    pub index: u64,
+    pub index: u64, // its number in the run
     pub work: Work,
 }
 
-/// What a job's work comes to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Answer {
     Digest(String),
     Prime(bool),
 }
+// ANCHOR_END: job
 
 impl Work {
     /// Does the work: a pure function of the job, so running it twice is harmless.
     pub fn run(self) -> Answer {
+        // ANCHOR: run
         match self {
             Work::HashChain { chain, rounds } => {
-                Answer::Digest(to_hex(&hash_me(&chain_start(chain), rounds)))
+                let start = chain_start(chain);
+                Answer::Digest(to_hex(&hash_me(&start, rounds)))
             }
             Work::IsPrime { n } => Answer::Prime(is_prime(n)),
         }
+        // ANCHOR_END: run
     }
 }
-// ANCHOR_END: job
 
 /// The kinds of run a program can send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use std::error::Error;
 use std::time::{Duration, Instant};
 
+use common::report::Report;
+
 use crate::broker::{Broker, BrokerError};
 use crate::engine::{self, Finished, WorkerSettings};
 use crate::jobs::{Answer, Job};
@@ -37,6 +39,21 @@ pub struct Plan {
     pub concurrency: usize,
     /// Worker `i` runs in network namespace `netns[i % len]`; empty: on this host.
     pub netns: Vec<String>,
+    /// The role the workers are started in: `workers::ROLE`, the course's worker.
+    pub role: &'static str,
+}
+
+impl Plan {
+    /// `workers` course workers on this host, each running one job at a time.
+    pub fn here(url: &str, workers: usize) -> Plan {
+        Plan {
+            url: url.to_string(),
+            workers,
+            concurrency: 1,
+            netns: Vec::new(),
+            role: crate::workers::ROLE,
+        }
+    }
 }
 
 /// A job a worker took or finished, as it said so.
@@ -110,7 +127,8 @@ pub fn through_broker(
         })
         .collect();
     let netns = plan.netns.clone();
-    let mut workers = Workers::start(&settings, |i| netns.get(i % netns.len().max(1)).cloned())?;
+    let hosts = |i: usize| netns.get(i % netns.len().max(1)).cloned();
+    let mut workers = Workers::start(plan.role, &settings, hosts)?;
     workers.wait_until_ready(crate::broker::PATIENCE * 2)?;
     let started: Vec<String> = (workers.names().iter().zip(workers.pids()))
         .map(|(name, pid)| format!("{name} pid {pid}"))
@@ -157,4 +175,57 @@ pub fn through_broker(
         right,
         names: workers.names().to_vec(),
     })
+}
+
+/// The name of a run through the broker with `workers` workers.
+pub fn variant(workers: u64) -> String {
+    format!(
+        "broker, {workers} worker{}",
+        if workers == 1 { "" } else { "s" }
+    )
+}
+
+/// The jobs on this machine's rayon pool: a row, and the answers to check against.
+pub fn local_row(report: &mut Report, workload: &str, jobs: &[Job]) -> Vec<Answer> {
+    let started = Instant::now();
+    let answers = crate::jobs::run_locally(jobs);
+    let seconds = started.elapsed().as_secs_f64();
+    let row = report.add(
+        workload,
+        "local rayon pool",
+        rayon::current_num_threads(),
+        seconds,
+        true,
+    );
+    row.extra("jobs_per_s", jobs.len() as f64 / seconds)
+        .extra("ms_per_job", 1e3 * seconds / jobs.len() as f64);
+    answers
+}
+
+/// What the rows say, in words: the speedup of workers, the cost of a job's trip.
+pub fn notes(report: &mut Report, main: &str, tiny: &str, tiny_jobs: u64) {
+    let seconds = |workload: &str, variant: &str| {
+        let row = report
+            .rows()
+            .iter()
+            .find(|row| row.workload == workload && row.variant == variant);
+        row.map(|row| row.seconds)
+    };
+    let speedup = seconds(main, "broker, 1 worker").zip(seconds(main, "broker, 2 workers"));
+    let trip = seconds(tiny, "broker, 1 worker").zip(seconds(tiny, "local rayon pool"));
+    if let Some((one, two)) = speedup {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        report.note(format!(
+            "{main}: 2 workers took {:.2}× less time than 1, on {cores} cores.",
+            one / two
+        ));
+    }
+    if let Some((broker, pool)) = trip {
+        let n = tiny_jobs as f64;
+        report.note(format!(
+            "{tiny}: through the broker a job costs {:.2} ms (to the queue, to a worker, its result back), on the local pool {:.1} µs.",
+            1e3 * broker / n,
+            1e6 * pool / n
+        ));
+    }
 }

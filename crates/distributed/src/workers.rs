@@ -24,14 +24,18 @@ pub fn roles() -> [Role; 1] {
 
 /// In a worker child: its settings from the flags its parent gave, then the worker.
 fn serve_as_child() -> Result<(), Box<dyn std::error::Error>> {
+    runtime()?.block_on(engine::work(&settings_from_parent()?))
+}
+
+/// In a worker child: the settings its parent gave it as flags.
+pub fn settings_from_parent() -> Result<WorkerSettings, Box<dyn std::error::Error>> {
     let flag = |name: &str| flag_value(name).ok_or(format!("a worker child needs {name}"));
-    let settings = WorkerSettings {
+    Ok(WorkerSettings {
         url: flag("--redis")?,
         queue: flag("--queue")?,
         name: flag("--name")?,
         concurrency: flag("--concurrency")?.parse()?,
-    };
-    runtime()?.block_on(engine::work(&settings))
+    })
 }
 
 /// A worker's runtime: one async thread for the broker's traffic and the heartbeat, and
@@ -74,16 +78,17 @@ pub struct Workers {
 }
 
 impl Workers {
-    /// Starts one worker process for each of `settings`, in network namespace `netns`
-    /// (by its index) when that gives one.
+    /// Starts one worker process for each of `settings`, started in `role` (usually
+    /// [`ROLE`]), in network namespace `netns` (by its index) when that gives one.
     pub fn start(
+        role: &str,
         settings: &[WorkerSettings],
         netns: impl Fn(usize) -> Option<String>,
     ) -> io::Result<Workers> {
         let (tx, events) = mpsc::channel();
         let mut children = Vec::new();
         for (worker, settings) in settings.iter().enumerate() {
-            let mut command = command(netns(worker).as_deref())?;
+            let mut command = command(role, netns(worker).as_deref())?;
             command
                 .args(["--redis", &settings.url, "--queue", &settings.queue])
                 .args(["--name", &settings.name])
@@ -175,9 +180,9 @@ impl Drop for Workers {
 }
 
 /// This program as a worker child: here, or in network namespace `netns`.
-fn command(netns: Option<&str>) -> io::Result<Command> {
+fn command(role: &str, netns: Option<&str>) -> io::Result<Command> {
     let Some(netns) = netns else {
-        return process::child_command(ROLE);
+        return process::child_command(role);
     };
     // `ip netns exec` enters the namespace, then executes the program in its own place:
     // same process, so the pid, the pipes and death-with-parent all carry over.
@@ -185,7 +190,7 @@ fn command(netns: Option<&str>) -> io::Result<Command> {
     command
         .args(["netns", "exec", netns])
         .arg(std::env::current_exe()?)
-        .args([ROLE_FLAG, ROLE])
+        .args([ROLE_FLAG, role])
         .stdin(Stdio::null());
     process::die_with_parent(&mut command);
     Ok(command)

@@ -43,7 +43,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         match broker::check(&there, PATIENCE) {
             Ok(version) => {
                 say!("broker: Redis {version} at {there}, already running; not started here");
-                return Ok(tell_how_to_use(&there));
+                tell_how_to_use(&there);
+                return Ok(());
             }
             Err(missing) if args.redis.is_some() => return Err(missing.into()),
             Err(_) => {}

@@ -63,25 +63,30 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             broker.version(),
             broker.url()
         );
-        for (i, host) in hosts.workers().iter().enumerate() {
+        for host in hosts.workers() {
             // What the host itself sees: its own loopback and its one cable, nothing else.
             let seen = Command::new("ip")
-                .args(["-n", host, "-br", "addr"])
+                .args(["-n", host, "-br", "-4", "addr"])
                 .output()?;
-            let seen = String::from_utf8_lossy(&seen.stdout)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            say!("worker host {host} ({}): {seen}", hosts.worker_addr(i));
+            let seen: Vec<String> = String::from_utf8_lossy(&seen.stdout)
+                .lines()
+                .filter_map(|line| {
+                    let words: Vec<&str> = line.split_whitespace().collect();
+                    Some(format!(
+                        "{} {}",
+                        words.first()?.split('@').next()?,
+                        words.get(2)?
+                    ))
+                })
+                .collect();
+            say!("worker host {host} has only: {}", seen.join(", "));
         }
     }
     let jobs = jobs::jobs(Kind::Hashes, args.jobs, args.rounds);
     let expected = jobs::run_locally(&jobs);
     let plan = Plan {
-        url: broker.url().to_string(),
-        workers: args.hosts as usize,
-        concurrency: 1,
         netns: hosts.workers().to_vec(),
+        ..Plan::here(broker.url(), args.hosts as usize)
     };
     let outcome = run::through_broker(&plan, &jobs, &expected, |_, _| {})?;
     let mut report = Report::new("cluster").json(args.json).without_speedup();

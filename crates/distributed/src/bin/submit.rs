@@ -70,7 +70,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let mut report = Report::new("submit").json(args.json);
     let main = jobs::jobs(args.kind, args.jobs, args.rounds);
     if let Some(url) = &args.redis {
-        let expected = local(&mut report, &jobs::describe(&main), &main);
+        let expected = run::local_row(&mut report, &jobs::describe(&main), &main);
         let runtime = distributed::workers::runtime()?;
         let started = Instant::now();
         let finished = runtime.block_on(engine::submit(
@@ -100,21 +100,16 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         (jobs::describe(&main), main),
         (format!("{} tiny jobs (1 round)", args.tiny), tiny),
     ];
-    report.baseline_variant(&variant(args.workers[0]));
+    report.baseline_variant(&run::variant(args.workers[0]));
     for (workload, jobs) in workloads.iter().filter(|(_, jobs)| !jobs.is_empty()) {
-        let expected = local(&mut report, workload, jobs);
+        let expected = run::local_row(&mut report, workload, jobs);
         for &workers in &args.workers {
-            eprintln!("{workload}: {workers} worker(s) …");
-            let plan = Plan {
-                url: broker.url().to_string(),
-                workers: workers as usize,
-                concurrency: 1,
-                netns: vec![],
-            };
+            eprintln!("{workload}: {} …", run::variant(workers));
+            let plan = Plan::here(broker.url(), workers as usize);
             let outcome = run::through_broker(&plan, jobs, &expected, |_, _| {})?;
             let row = report.add(
                 workload,
-                &variant(workers),
+                &run::variant(workers),
                 workers as usize,
                 outcome.seconds,
                 outcome.right,
@@ -124,58 +119,6 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
                 .extra("ran_twice", outcome.finished_again().len());
         }
     }
-    notes(&mut report, &workloads[0].0, &workloads[1].0, args.tiny);
+    run::notes(&mut report, &workloads[0].0, &workloads[1].0, args.tiny);
     Ok(report.finish()?)
-}
-
-fn variant(workers: u64) -> String {
-    format!(
-        "broker, {workers} worker{}",
-        if workers == 1 { "" } else { "s" }
-    )
-}
-
-/// The jobs on this machine's rayon pool: a row, and the answers to check against.
-fn local(report: &mut Report, workload: &str, jobs: &[jobs::Job]) -> Vec<jobs::Answer> {
-    let started = Instant::now();
-    let answers = jobs::run_locally(jobs);
-    let seconds = started.elapsed().as_secs_f64();
-    let row = report.add(
-        workload,
-        "local rayon pool",
-        rayon::current_num_threads(),
-        seconds,
-        true,
-    );
-    row.extra("jobs_per_s", jobs.len() as f64 / seconds)
-        .extra("ms_per_job", 1e3 * seconds / jobs.len() as f64);
-    answers
-}
-
-/// What the rows say, in words: the speedup of workers, the cost of a job's trip.
-fn notes(report: &mut Report, main: &str, tiny: &str, tiny_jobs: u64) {
-    let seconds = |workload: &str, variant: &str| {
-        let row = report
-            .rows()
-            .iter()
-            .find(|row| row.workload == workload && row.variant == variant);
-        row.map(|row| row.seconds)
-    };
-    let speedup = seconds(main, "broker, 1 worker").zip(seconds(main, "broker, 2 workers"));
-    let trip = seconds(tiny, "broker, 1 worker").zip(seconds(tiny, "local rayon pool"));
-    if let Some((one, two)) = speedup {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        report.note(format!(
-            "{main}: 2 workers took {:.2}× less time than 1, on {cores} cores.",
-            one / two
-        ));
-    }
-    if let Some((broker, pool)) = trip {
-        let n = tiny_jobs as f64;
-        report.note(format!(
-            "{tiny}: through the broker a job costs {:.2} ms (to the queue, to a worker, its result back), on the local pool {:.1} µs.",
-            1e3 * broker / n,
-            1e6 * pool / n
-        ));
-    }
 }

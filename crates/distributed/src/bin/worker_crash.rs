@@ -54,12 +54,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let broker = run::own_broker()?;
     let jobs = jobs::jobs(Kind::Hashes, args.jobs, args.rounds);
     let expected = jobs::run_locally(&jobs);
-    let plan = Plan {
-        url: broker.url().to_string(),
-        workers: 2,
-        concurrency: 1,
-        netns: vec![],
-    };
+    let plan = Plan::here(broker.url(), 2);
     let (mut finished_by_first, mut killed) = (0, None);
     let outcome = run::through_broker(&plan, &jobs, &expected, |event, workers| {
         let (Event::Taken {
