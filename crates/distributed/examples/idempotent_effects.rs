@@ -82,7 +82,6 @@ async fn deposit(
     redis: Data<redis::Client>,
     me: WorkerContext,
 ) -> Result<Answer, BoxDynError> {
-    say!("{}: job {} taken", me.name(), job.index);
     let mut connection = redis.get_multiplexed_async_connection().await?;
     // ANCHOR: effects
     // Not idempotent: every run adds one more.
@@ -97,6 +96,8 @@ async fn deposit(
         .query_async(&mut connection)
         .await?;
     // ANCHOR_END: effects
+    // Said once the effects are done: a kill on this line comes after them.
+    say!("{}: job {} taken", me.name(), job.index);
     let started = std::time::Instant::now();
     let answer = tokio::task::spawn_blocking(move || job.work.run()).await?;
     let ms = started.elapsed().as_millis();
