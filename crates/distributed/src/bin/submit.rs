@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use clap::Parser;
 use common::report::Report;
+use distributed::celery;
 use distributed::engine::{self, QUEUE};
 use distributed::jobs::{self, Kind};
 use distributed::run::{self, Plan};
@@ -52,6 +53,11 @@ struct Args {
     /// Send to this broker's queue, for the workers already there, instead
     #[arg(long, value_name = "URL")]
     redis: Option<String>,
+
+    /// Also run the hash chains on Python Celery workers, same broker (needs python3;
+    /// installs celery[redis] from PyPI into a venv under target/ the first time)
+    #[arg(long)]
+    celery: bool,
 
     /// Print the rows as JSON lines (for scripts), nothing else
     #[arg(long)]
@@ -117,6 +123,17 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             row.extra("jobs_per_s", jobs.len() as f64 / outcome.seconds)
                 .extra("ms_per_job", 1e3 * outcome.seconds / jobs.len() as f64)
                 .extra("ran_twice", outcome.finished_again().len());
+        }
+        if args.celery {
+            eprintln!("{workload}: Celery, {:?} workers …", args.workers);
+            let rows = celery::run(broker.url(), &celery::args_for(jobs, &args.workers)?)?;
+            celery::add_rows(
+                &mut report,
+                workload,
+                &rows,
+                &expected,
+                &["jobs_per_s", "ms_per_job"],
+            );
         }
     }
     run::notes(&mut report, &workloads[0].0, &workloads[1].0, args.tiny);

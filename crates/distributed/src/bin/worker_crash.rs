@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use common::report::Report;
 use common::say;
+use distributed::celery;
 use distributed::engine::{HEARTBEAT, MISSED_HEARTBEATS};
 use distributed::jobs::{self, Kind};
 use distributed::run::{self, Plan};
@@ -37,6 +38,11 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 3,
           value_parser = clap::value_parser!(u64).range(0..=100))]
     kill_after: u64,
+
+    /// Also crash a Python Celery worker the same way, same broker (needs python3;
+    /// installs celery[redis] from PyPI into a venv under target/ the first time)
+    #[arg(long)]
+    celery: bool,
 
     /// Print the result as a JSON line (for scripts), nothing else
     #[arg(long)]
@@ -105,6 +111,19 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         .extra("recovery_s", recovery.unwrap_or(f64::NAN))
         .extra("delivered_twice", outcome.delivered_again().len())
         .extra("finished_twice", outcome.finished_again().len());
+    if args.celery {
+        let (n, rounds, k) = (args.jobs, args.rounds, args.kill_after);
+        let crash = format!("--crash --jobs {n} --rounds {rounds} --kill-after {k}");
+        let crash: Vec<String> = crash.split(' ').map(String::from).collect();
+        let rows = celery::run(broker.url(), &crash)?;
+        celery::add_rows(
+            &mut report,
+            &workload,
+            &rows,
+            &expected,
+            &["recovery_s", "delivered_twice"],
+        );
+    }
     report.note(format!(
         "worker-1 finished {} jobs, then died with job {job}; worker-2 took that job again {} after (the engine waits {} missed heartbeats of {} s).",
         outcome.done_by(0),
