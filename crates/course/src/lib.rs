@@ -782,7 +782,7 @@ static SECTIONS: &[Section] = &[
                 variants: &[
                     Variant {
                         args: "--kind primes --tiny 0",
-                        lesson: "the Python lectures' prime checks through the broker, each answer checked against the known one",
+                        lesson: "the Python lectures' prime checks through the broker, each answer checked against the same check done here",
                     },
                     Variant {
                         args: "--redis redis://127.0.0.1:6390/",

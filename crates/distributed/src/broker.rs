@@ -47,6 +47,7 @@ pub struct Broker {
     child: Child,
     url: String,
     version: String,
+    log: PathBuf,
 }
 
 impl Broker {
@@ -91,6 +92,7 @@ impl Broker {
                 child,
                 url,
                 version: String::new(),
+                log: log.clone(),
             };
             match broker.wait_until_ready(&log) {
                 Ok(version) => {
@@ -163,6 +165,7 @@ impl Drop for Broker {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+        let _ = std::fs::remove_file(&self.log);
     }
 }
 

@@ -92,6 +92,15 @@ impl Outcome {
         more_than_once(&self.done)
     }
 
+    /// Seconds from `died` until job `job` was taken again, if it was.
+    pub fn taken_again_after(&self, died: Instant, job: u64) -> Option<f64> {
+        let back = self
+            .taken
+            .iter()
+            .find(|seen| seen.at > died && seen.job == job);
+        back.map(|seen| (seen.at - died).as_secs_f64())
+    }
+
     /// How many jobs worker `worker` finished.
     pub fn done_by(&self, worker: usize) -> usize {
         self.done.iter().filter(|d| d.worker == worker).count()
@@ -228,4 +237,46 @@ pub fn notes(report: &mut Report, main: &str, tiny: &str, tiny_jobs: u64) {
             1e6 * pool / n
         ));
     }
+}
+
+/// What a run with a killed worker says, in words: when the killed job came back, and
+/// what was lost (nothing) and done twice.
+pub fn crash_notes(
+    report: &mut Report,
+    outcome: &Outcome,
+    sent: usize,
+    job: u64,
+    recovery: Option<f64>,
+) {
+    use crate::engine::{HEARTBEAT, MISSED_HEARTBEATS};
+    report.note(format!(
+        "worker-1 finished {} jobs, then died with job {job}; worker-2 took that job again {} \
+         after (the engine waits {MISSED_HEARTBEATS} missed heartbeats of {} s).",
+        outcome.done_by(0),
+        recovery.map_or("never".to_string(), |s| format!("{s:.1} s")),
+        HEARTBEAT.as_secs()
+    ));
+    let twice: Vec<String> = outcome
+        .delivered_again()
+        .keys()
+        .map(u64::to_string)
+        .collect();
+    report.note(format!(
+        "{} of {} results arrived, {}; jobs delivered twice: {}; finished twice: {}. \
+         At-least-once: nothing lost, some work done again, and since the jobs are \
+         idempotent the results do not show it.",
+        outcome.finished.len(),
+        sent,
+        if outcome.right {
+            "every one right"
+        } else {
+            "SOME WRONG"
+        },
+        if twice.is_empty() {
+            "none".to_string()
+        } else {
+            twice.join(", ")
+        },
+        outcome.finished_again().len(),
+    ));
 }

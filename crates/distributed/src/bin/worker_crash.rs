@@ -15,7 +15,6 @@ use clap::Parser;
 use common::report::Report;
 use common::say;
 use distributed::celery;
-use distributed::engine::{HEARTBEAT, MISSED_HEARTBEATS};
 use distributed::jobs::{self, Kind};
 use distributed::run::{self, Plan};
 use distributed::workers::Event;
@@ -88,13 +87,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         }
     })?;
     let (died, job) = killed.ok_or("worker-1 was never killed: it took too few jobs")?;
-    // Back in the queue: the first time another worker took a job after the death.
-    let back = outcome
-        .taken
-        .iter()
-        .find(|seen| seen.at > died && seen.job == job)
-        .map(|seen| seen.at);
-    let recovery = back.map(|at| (at - died).as_secs_f64());
+    let recovery = outcome.taken_again_after(died, job);
     let all = outcome.finished.len() as u64 == args.jobs;
     let mut report = Report::new("worker_crash")
         .json(args.json)
@@ -124,25 +117,6 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             &["recovery_s", "delivered_twice"],
         );
     }
-    report.note(format!(
-        "worker-1 finished {} jobs, then died with job {job}; worker-2 took that job again {} after (the engine waits {} missed heartbeats of {} s).",
-        outcome.done_by(0),
-        recovery.map_or("never".to_string(), |s| format!("{s:.1} s")),
-        MISSED_HEARTBEATS,
-        HEARTBEAT.as_secs()
-    ));
-    let twice: Vec<String> = outcome
-        .delivered_again()
-        .keys()
-        .map(u64::to_string)
-        .collect();
-    report.note(format!(
-        "{} of {} results arrived, {}; jobs delivered twice: {}; finished twice: {}. At-least-once: nothing lost, some work done again, and since the jobs are idempotent the results do not show it.",
-        outcome.finished.len(),
-        args.jobs,
-        if outcome.right { "every one right" } else { "SOME WRONG" },
-        if twice.is_empty() { "none".to_string() } else { twice.join(", ") },
-        outcome.finished_again().len(),
-    ));
+    run::crash_notes(&mut report, &outcome, jobs.len(), job, recovery);
     Ok(report.finish()?)
 }
