@@ -64,12 +64,13 @@ impl Broker {
         // A free port can be taken by someone else before redis binds it: then redis
         // exits at once, and another free port is tried.
         for _ in 0..3 {
-            let port = match port {
+            let chosen = match port {
                 0 => free_port().map_err(|e| error(format!("no free port: {e}")))?,
                 port => port,
             };
-            let url = format!("redis://{addr}:{port}/");
-            let log = std::env::temp_dir().join(format!("course-redis-{port}.log"));
+            let url = format!("redis://{addr}:{chosen}/");
+            let name = format!("course-redis-{}-{chosen}.log", std::process::id());
+            let log = std::env::temp_dir().join(name);
             let mut command = match netns {
                 Some(netns) => {
                     let mut ip = Command::new("ip");
@@ -78,7 +79,7 @@ impl Broker {
                 }
                 None => Command::new(&server),
             };
-            command.args(server_args(addr, port));
+            command.args(server_args(addr, chosen));
             let log_file = File::create(&log).map_err(|e| error(format!("{log:?}: {e}")))?;
             command
                 .stdin(Stdio::null())
@@ -151,10 +152,13 @@ impl Broker {
 
 impl Drop for Broker {
     fn drop(&mut self) {
-        // SIGTERM: redis shuts down at once (with `--save ''` it writes nothing).
-        // Safety: `kill` is a plain system call on our own child's pid.
-        unsafe {
-            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        // SIGTERM: redis shuts down at once (with `--save ''` it writes nothing). Only
+        // while it runs: a reaped child's pid may belong to somebody else by now.
+        if let Ok(None) = self.child.try_wait() {
+            // Safety: `kill` is a plain system call on our own, unreaped child's pid.
+            unsafe {
+                libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+            }
         }
         let deadline = Instant::now() + PATIENCE;
         while let Ok(None) = self.child.try_wait() {

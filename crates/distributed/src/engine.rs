@@ -75,6 +75,21 @@ pub async fn queue(
 /// An idle worker asks the queue again every [`IDLE_POLL`]: nothing on the broker wakes
 /// a worker in another process when a job arrives.
 pub async fn work(me: &WorkerSettings) -> Result<(), Box<dyn Error>> {
+    // ANCHOR: worker
+    let jobs = queue(&me.url, &me.queue, me.concurrency).await?;
+    let worker = WorkerBuilder::new(me.name.as_str())
+        .backend(jobs.poll_with_interval(IDLE_POLL))
+        .concurrency(me.concurrency)
+        .build(run_job);
+    say_ready(me);
+    worker.run_until(stopped()).await?;
+    // ANCHOR_END: worker
+    common::say!("{}: stopped", me.name);
+    Ok(())
+}
+
+/// The line that says a worker is connected and takes jobs (the parent waits for it).
+fn say_ready(me: &WorkerSettings) {
     common::say!(
         "{}: ready (pid {}), taking jobs from queue {:?} at {}, {} at a time",
         me.name,
@@ -83,16 +98,6 @@ pub async fn work(me: &WorkerSettings) -> Result<(), Box<dyn Error>> {
         me.url,
         me.concurrency
     );
-    // ANCHOR: worker
-    let jobs = queue(&me.url, &me.queue, me.concurrency).await?;
-    let worker = WorkerBuilder::new(me.name.as_str())
-        .backend(jobs.poll_with_interval(IDLE_POLL))
-        .concurrency(me.concurrency)
-        .build(run_job);
-    worker.run_until(stopped()).await?;
-    // ANCHOR_END: worker
-    common::say!("{}: stopped", me.name);
-    Ok(())
 }
 
 /// One job, as the worker runs it: its CPU-bound work on one of tokio's blocking

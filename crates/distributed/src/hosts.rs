@@ -218,23 +218,23 @@ pub fn left_behind(pid: u32) -> Vec<String> {
     let mut left = Vec::new();
     if let Ok(list) = ip_args(&["netns", "list"]) {
         let prefix = format!("cdist-{pid}-");
-        left.extend(
-            list.lines()
-                .filter_map(|l| l.split_whitespace().next())
-                .filter(|n| n.starts_with(&prefix))
-                .map(str::to_string),
-        );
+        let names = list.lines().filter_map(|l| l.split_whitespace().next());
+        left.extend(names.filter(|n| n.starts_with(&prefix)).map(str::to_string));
     }
     if let Ok(links) = ip_args(&["-o", "link"]) {
-        let prefix = format!("cd{pid}");
-        left.extend(
-            links
-                .lines()
-                .filter_map(|l| l.split(": ").nth(1))
-                .map(|n| n.split('@').next().unwrap_or(n))
-                .filter(|n| n.starts_with(&prefix))
-                .map(str::to_string),
-        );
+        // This machine's cable `cd{pid}r`, and worker ends `cd{pid}h{n}` not yet moved.
+        let ours = |name: &str| {
+            let rest = name.strip_prefix(&format!("cd{pid}"));
+            rest.is_some_and(|rest| {
+                rest == "r"
+                    || rest
+                        .strip_prefix('h')
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            })
+        };
+        let names = links.lines().filter_map(|l| l.split(": ").nth(1));
+        let names = names.map(|n| n.split('@').next().unwrap_or(n));
+        left.extend(names.filter(|n| ours(n)).map(str::to_string));
     }
     left
 }

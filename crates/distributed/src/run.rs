@@ -162,16 +162,35 @@ pub fn through_broker(
         } => done.push(Seen { worker, job, at }),
         _ => {}
     };
+    let mut gone = Vec::new();
     while !sender.is_finished() {
-        if let Ok(event) = workers.events().recv_timeout(Duration::from_millis(20)) {
-            keep(&event);
-            watch(&event, &mut workers);
+        let Ok(event) = workers.events().recv_timeout(Duration::from_millis(20)) else {
+            continue;
+        };
+        if let Event::Gone { worker } = event {
+            if !workers.was_killed(worker) {
+                return Err(workers.died(worker).into());
+            }
+            gone.push(worker);
         }
+        keep(&event);
+        watch(&event, &mut workers);
     }
     let (elapsed, finished) = sender.join().map_err(|_| "the sender panicked")??;
-    // Lines already on their way: a job whose result came back a moment before.
-    while let Ok(event) = workers.events().try_recv() {
-        keep(&event);
+    // Every result is in. The workers' last lines may still be on their way: stop the
+    // workers and read until each one's output has ended.
+    workers.stop();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while gone.len() < plan.workers {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match workers.events().recv_timeout(left) {
+            Ok(Event::Gone { worker }) => gone.push(worker),
+            Ok(event) => {
+                keep(&event);
+                watch(&event, &mut workers);
+            }
+            Err(_) => break,
+        }
     }
     let answers: Vec<&Answer> = finished.iter().map(|f| &f.answer).collect();
     let right =

@@ -74,19 +74,27 @@ pub enum Event {
 pub struct Workers {
     children: Vec<Child>,
     names: Vec<String>,
+    killed: Vec<usize>,
     events: Receiver<Event>,
 }
 
 impl Workers {
     /// Starts one worker process for each of `settings`, started in `role` (usually
-    /// [`ROLE`]), in network namespace `netns` (by its index) when that gives one.
+    /// [`ROLE`]), in network namespace `netns` (by its index) when that gives one. If one
+    /// cannot start, those already started are stopped again.
     pub fn start(
         role: &str,
         settings: &[WorkerSettings],
         netns: impl Fn(usize) -> Option<String>,
     ) -> io::Result<Workers> {
         let (tx, events) = mpsc::channel();
-        let mut children = Vec::new();
+        let names = settings.iter().map(|s| s.name.clone()).collect();
+        let mut workers = Workers {
+            children: Vec::new(),
+            names,
+            killed: Vec::new(),
+            events,
+        };
         for (worker, settings) in settings.iter().enumerate() {
             let mut command = command(role, netns(worker).as_deref())?;
             command
@@ -99,13 +107,9 @@ impl Workers {
             let stdout = child.stdout.take().expect("stdout was piped");
             let tx = tx.clone();
             std::thread::spawn(move || listen(worker, BufReader::new(stdout), tx));
-            children.push(child);
+            workers.children.push(child);
         }
-        Ok(Workers {
-            children,
-            names: settings.iter().map(|s| s.name.clone()).collect(),
-            events,
-        })
+        Ok(workers)
     }
 
     /// Waits until every worker has said it is ready, at most `limit`.
@@ -116,9 +120,7 @@ impl Workers {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.events.recv_timeout(left) {
                 Ok(Event::Ready { .. }) => ready += 1,
-                Ok(Event::Gone { worker }) => {
-                    return Err(format!("{} ended before it was ready", self.names[worker]));
-                }
+                Ok(Event::Gone { worker }) => return Err(self.died(worker)),
                 Ok(_) => {}
                 Err(_) => {
                     return Err(format!(
@@ -146,25 +148,51 @@ impl Workers {
         self.children.iter().map(Child::id).collect()
     }
 
+    /// Whether worker `worker` was killed on purpose, by [`Workers::kill`].
+    pub fn was_killed(&self, worker: usize) -> bool {
+        self.killed.contains(&worker)
+    }
+
+    /// Why worker `worker` is gone, when nobody killed it: its exit status, said.
+    pub fn died(&mut self, worker: usize) -> String {
+        let how = match self.children[worker].wait() {
+            Ok(status) => common::process::describe(status),
+            Err(e) => e.to_string(),
+        };
+        format!(
+            "{} ended by itself ({how}); its error is above",
+            self.names[worker]
+        )
+    }
+
     /// Kills worker `worker` with SIGKILL, as a crash would: no goodbye, no clean-up, its
     /// jobs left on the broker. Returns when it is dead.
     pub fn kill(&mut self, worker: usize) -> io::Result<Instant> {
         let child = &mut self.children[worker];
         child.kill()?;
         child.wait()?;
+        self.killed.push(worker);
         Ok(Instant::now())
+    }
+
+    /// Asks every worker still running to stop (SIGTERM): it finishes its job, leaves the
+    /// broker's worker set and ends; its last lines still arrive as events.
+    pub fn stop(&mut self) {
+        for child in &mut self.children {
+            // A reaped child's pid may belong to somebody else by now: only the living.
+            if let Ok(None) = child.try_wait() {
+                // Safety: `kill` is a plain system call on our own, unreaped child's pid.
+                unsafe {
+                    libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+                }
+            }
+        }
     }
 }
 
 impl Drop for Workers {
     fn drop(&mut self) {
-        // SIGTERM first: a worker stops taking jobs and leaves the broker's worker set.
-        for child in &self.children {
-            // Safety: `kill` is a plain system call on our own child's pid.
-            unsafe {
-                libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
-            }
-        }
+        self.stop();
         let deadline = Instant::now() + Duration::from_secs(5);
         for child in &mut self.children {
             while let Ok(None) = child.try_wait() {

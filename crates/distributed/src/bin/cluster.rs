@@ -58,10 +58,11 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let broker = Broker::start_on(hosts.broker_addr(), 6379, Some(hosts.broker()))?;
     if !args.json {
         say!(
-            "broker host {}: redis-server {} at {}",
+            "broker host {}: redis-server {} at {}, pid {}",
             hosts.broker(),
             broker.version(),
-            broker.url()
+            broker.url(),
+            broker.pid()
         );
         for host in hosts.workers() {
             // What the host itself sees: its own loopback and its one cable, nothing else.

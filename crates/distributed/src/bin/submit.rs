@@ -51,7 +51,7 @@ struct Args {
     tiny: u64,
 
     /// Send to this broker's queue, for the workers already there, instead
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", conflicts_with_all = ["workers", "tiny", "celery"])]
     redis: Option<String>,
 
     /// Also run the hash chains on Python Celery workers, same broker (needs python3;
@@ -73,6 +73,9 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     common::warn_if_debug!();
+    if args.celery && args.kind != Kind::Hashes {
+        return Err("--celery runs hash chains only (--kind hashes)".into());
+    }
     let mut report = Report::new("submit").json(args.json);
     let main = jobs::jobs(args.kind, args.jobs, args.rounds);
     if let Some(url) = &args.redis {
