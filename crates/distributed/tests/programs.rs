@@ -163,63 +163,57 @@ fn can_make_hosts() -> bool {
     }
 }
 
-#[test]
-fn a_cluster_of_namespaces_runs_every_job_and_removes_every_namespace() {
+/// Starts `cluster` with `args`, alone: the lock (held until the test ends), the
+/// program and its pid. `None` when this test may not make namespaces.
+fn start_cluster(args: &[&str]) -> Option<(std::sync::MutexGuard<'static, ()>, Running, u32)> {
     if !can_make_hosts() {
-        return;
+        return None;
     }
-    let _alone = ONE_CLUSTER
+    let alone = ONE_CLUSTER
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let cluster = Running::start(
-        CLUSTER,
-        &["--hosts", "2", "--jobs", "6", "--rounds", "1000", "--json"],
-    );
+    let cluster = Running::start(CLUSTER, args);
     let pid = cluster.pid();
+    Some((alone, cluster, pid))
+}
+
+/// After a cluster run: no namespace or cable of its own, and no broker or worker.
+fn assert_cluster_gone(pid: u32) {
+    assert_eq!(distributed::hosts::left_behind(pid), Vec::<String>::new());
+    let left = cluster_processes_left();
+    assert_eq!(left, Vec::<u32>::new(), "a broker or worker is left");
+}
+
+#[test]
+fn a_cluster_of_namespaces_runs_every_job_and_removes_every_namespace() {
+    let args = ["--hosts", "2", "--jobs", "6", "--rounds", "1000", "--json"];
+    let Some((_alone, cluster, pid)) = start_cluster(&args) else {
+        return;
+    };
     let (status, lines) = cluster.wait(DEADLINE);
     assert!(status.success(), "{lines:?}");
     let row: Value = serde_json::from_str(&lines[0]).unwrap();
     assert_eq!(row["ok"], true, "{row}");
     assert_eq!(row["workers"], 2, "{row}");
-    assert!(distributed::hosts::left_behind(pid).is_empty());
-    assert_eq!(
-        cluster_processes_left(),
-        Vec::<u32>::new(),
-        "a broker or worker is left"
-    );
+    assert_cluster_gone(pid);
 }
 
 #[test]
 fn ctrl_c_in_a_cluster_removes_every_namespace() {
-    if !can_make_hosts() {
-        return;
-    }
-    let _alone = ONE_CLUSTER
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
     // Long jobs, so Ctrl-C comes while they run.
-    let cluster = Running::start(
-        CLUSTER,
-        &["--hosts", "2", "--jobs", "4", "--rounds", "100000000"],
-    );
-    let pid = cluster.pid();
+    let args = ["--hosts", "2", "--jobs", "4", "--rounds", "100000000"];
+    let Some((_alone, cluster, pid)) = start_cluster(&args) else {
+        return;
+    };
     let first = cluster.next_line();
     assert!(first.starts_with("broker host"), "{first}");
-    assert!(
-        !distributed::hosts::left_behind(pid).is_empty(),
-        "the hosts exist by now"
-    );
+    let made = distributed::hosts::left_behind(pid);
+    assert!(!made.is_empty(), "the hosts exist by now");
     cluster.interrupt();
     let (status, _) = cluster.wait(DEADLINE);
     assert_eq!(status.code(), Some(130), "{status}");
-    assert!(distributed::hosts::left_behind(pid).is_empty());
-    assert_eq!(
-        cluster_processes_left(),
-        Vec::<u32>::new(),
-        "a broker or worker is left"
-    );
+    assert_cluster_gone(pid);
 }
-
 #[test]
 fn bad_flags_are_refused() {
     testing::assert_refused(
