@@ -149,8 +149,8 @@ pub struct Finished {
 /// Sends `jobs` to the queue and waits for all their results, at most `limit`: Celery's
 /// `delay()` for each job, then `get()` for each result. Ids of the run's own (`run`)
 /// keep results of earlier runs on the same queue apart. It asks for the results still
-/// missing every [`POLL`]: apalis's own `wait_for` asks again at once whenever one came,
-/// which keeps busy a core that the workers need.
+/// missing every [`POLL`]. (apalis's own `wait_for` rests only when nothing came: while
+/// results trickle in, it asks again and again without a pause.)
 pub async fn submit(
     url: &str,
     queue_name: &str,
