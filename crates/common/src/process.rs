@@ -391,6 +391,30 @@ where
     }
 }
 
+/// Asks `child` to stop with SIGTERM, if it still runs. A child already reaped is left
+/// alone: its pid may belong to another process by now.
+pub fn terminate(child: &mut std::process::Child) {
+    if let Ok(None) = child.try_wait() {
+        // Safety: `kill` is a plain system call on our own child's pid, not yet reaped.
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+        }
+    }
+}
+
+/// Waits for `child` to end until `deadline`, then kills it (SIGKILL); either way it is
+/// reaped, so no zombie is left.
+pub fn wait_or_kill(child: &mut std::process::Child, deadline: Instant) {
+    while let Ok(None) = child.try_wait() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// On Linux, asks the kernel to send SIGKILL to the child when its parent dies, so a
 /// killed parent leaves no orphan worker behind.
 ///

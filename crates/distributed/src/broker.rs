@@ -42,6 +42,14 @@ fn error(message: impl Into<String>) -> BrokerError {
     BrokerError(message.into())
 }
 
+/// No broker answers at `url`, for the reason `why`: what to do about it.
+pub fn no_broker(url: &str, why: impl std::fmt::Display) -> BrokerError {
+    error(format!(
+        "no broker at {url} ({why}): start one with `cargo run -p distributed --bin broker`, \
+         or give --redis the address of one that runs"
+    ))
+}
+
 /// A running `redis-server`, ours: stopped (SIGTERM, then SIGKILL) when dropped.
 pub struct Broker {
     child: Child,
@@ -152,23 +160,9 @@ impl Broker {
 
 impl Drop for Broker {
     fn drop(&mut self) {
-        // SIGTERM: redis shuts down at once (with `--save ''` it writes nothing). Only
-        // while it runs: a reaped child's pid may belong to somebody else by now.
-        if let Ok(None) = self.child.try_wait() {
-            // Safety: `kill` is a plain system call on our own, unreaped child's pid.
-            unsafe {
-                libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
-            }
-        }
-        let deadline = Instant::now() + PATIENCE;
-        while let Ok(None) = self.child.try_wait() {
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        // SIGTERM: redis shuts down at once (with `--save ''` it writes nothing).
+        common::process::terminate(&mut self.child);
+        common::process::wait_or_kill(&mut self.child, Instant::now() + PATIENCE);
         let _ = std::fs::remove_file(&self.log);
     }
 }
@@ -211,12 +205,7 @@ fn free_port() -> io::Result<u16> {
 /// why not, with what to do about it.
 pub fn check(url: &str, limit: Duration) -> Result<String, BrokerError> {
     let client = redis::Client::open(url).map_err(|e| error(format!("{url}: {e}")))?;
-    let no_broker = |e: redis::RedisError| {
-        error(format!(
-            "no broker at {url} ({e}): start one with `cargo run -p distributed --bin broker`, \
-             or give --redis the address of one that runs"
-        ))
-    };
+    let no_broker = |e: redis::RedisError| no_broker(url, e);
     let mut connection = client
         .get_connection_with_timeout(limit)
         .map_err(no_broker)?;

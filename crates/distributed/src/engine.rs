@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use apalis::prelude::*;
 use apalis_redis::{Config, RedisStorage};
 
-use crate::broker::{BrokerError, PATIENCE};
+use crate::broker::{self, BrokerError, PATIENCE};
 use crate::jobs::{Answer, Job};
 
 /// The queue `worker` and `submit --redis` use unless told otherwise.
@@ -58,16 +58,11 @@ pub async fn queue(
     queue: &str,
     prefetch: usize,
 ) -> Result<RedisStorage<Job>, BrokerError> {
-    let no_broker = |why: String| {
-        BrokerError(format!(
-            "no broker at {url} ({why}): start one with `cargo run -p distributed --bin broker`, \
-             or give --redis the address of one that runs"
-        ))
-    };
+    let silent = format!("no answer within {} s", PATIENCE.as_secs());
     let connection = tokio::time::timeout(PATIENCE, apalis_redis::connect(url))
         .await
-        .map_err(|_| no_broker(format!("no answer within {} s", PATIENCE.as_secs())))?
-        .map_err(|e| no_broker(e.to_string()))?;
+        .map_err(|_| broker::no_broker(url, silent))?
+        .map_err(|e| broker::no_broker(url, e))?;
     Ok(RedisStorage::new(connection).with_config(config(queue, prefetch)))
 }
 

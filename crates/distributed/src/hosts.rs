@@ -168,13 +168,7 @@ fn remove(name: &str) {
 
 /// Namespaces a killed run left behind (named after a process that is gone).
 fn remove_leftovers() {
-    let Ok(list) = ip_args(&["netns", "list"]) else {
-        return;
-    };
-    for name in list
-        .lines()
-        .filter_map(|line| line.split_whitespace().next())
-    {
+    for name in &namespaces() {
         let Some(pid) = name
             .strip_prefix("cdist-")
             .and_then(|rest| rest.split('-').next())
@@ -189,6 +183,15 @@ fn remove_leftovers() {
             let _ = ip_args(&["link", "del", &format!("cd{pid}r")]);
         }
     }
+}
+
+/// The names of the machine's network namespaces (none if `ip` cannot list them).
+fn namespaces() -> Vec<String> {
+    let list = ip_args(&["netns", "list"]).unwrap_or_default();
+    let names = list
+        .lines()
+        .filter_map(|line| line.split_whitespace().next());
+    names.map(str::to_string).collect()
 }
 
 /// Runs `ip` with the words of `line`.
@@ -216,11 +219,8 @@ fn ip_args(args: &[&str]) -> Result<String, String> {
 /// Every namespace and link name of this process that exists now: none, after a drop.
 pub fn left_behind(pid: u32) -> Vec<String> {
     let mut left = Vec::new();
-    if let Ok(list) = ip_args(&["netns", "list"]) {
-        let prefix = format!("cdist-{pid}-");
-        let names = list.lines().filter_map(|l| l.split_whitespace().next());
-        left.extend(names.filter(|n| n.starts_with(&prefix)).map(str::to_string));
-    }
+    let prefix = format!("cdist-{pid}-");
+    left.extend(namespaces().into_iter().filter(|n| n.starts_with(&prefix)));
     if let Ok(links) = ip_args(&["-o", "link"]) {
         // This machine's cable `cd{pid}r`, and worker ends `cd{pid}h{n}` not yet moved.
         let ours = |name: &str| {

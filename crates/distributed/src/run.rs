@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::error::Error;
 use std::time::{Duration, Instant};
 
-use common::report::Report;
+use common::report::{Report, Row};
 
 use crate::broker::{Broker, BrokerError};
 use crate::engine::{self, Finished, WorkerSettings};
@@ -192,9 +192,7 @@ pub fn through_broker(
             Err(_) => break,
         }
     }
-    let answers: Vec<&Answer> = finished.iter().map(|f| &f.answer).collect();
-    let right =
-        answers.len() == expected.len() && answers.iter().zip(expected).all(|(a, e)| *a == e);
+    let right = all_right(&finished, expected);
     Ok(Outcome {
         seconds: elapsed.as_secs_f64(),
         finished,
@@ -203,6 +201,17 @@ pub fn through_broker(
         right,
         names: workers.names().to_vec(),
     })
+}
+
+/// Whether the results, by job, are exactly the `expected` answers.
+pub fn all_right(finished: &[Finished], expected: &[Answer]) -> bool {
+    finished.iter().map(|f| &f.answer).eq(expected)
+}
+
+/// A row's rates: `jobs` done in `seconds`, as jobs per second and milliseconds a job.
+pub fn rates(row: &mut Row, jobs: usize, seconds: f64) {
+    row.extra("jobs_per_s", jobs as f64 / seconds)
+        .extra("ms_per_job", 1e3 * seconds / jobs as f64);
 }
 
 /// The name of a run through the broker with `workers` workers.
@@ -225,8 +234,7 @@ pub fn local_row(report: &mut Report, workload: &str, jobs: &[Job]) -> Vec<Answe
         seconds,
         true,
     );
-    row.extra("jobs_per_s", jobs.len() as f64 / seconds)
-        .extra("ms_per_job", 1e3 * seconds / jobs.len() as f64);
+    rates(row, jobs.len(), seconds);
     answers
 }
 
@@ -239,8 +247,9 @@ pub fn notes(report: &mut Report, main: &str, tiny: &str, tiny_jobs: u64) {
             .find(|row| row.workload == workload && row.variant == variant);
         row.map(|row| row.seconds)
     };
-    let speedup = seconds(main, "broker, 1 worker").zip(seconds(main, "broker, 2 workers"));
-    let trip = seconds(tiny, "broker, 1 worker").zip(seconds(tiny, "local rayon pool"));
+    let (one, two) = (variant(1), variant(2));
+    let speedup = seconds(main, &one).zip(seconds(main, &two));
+    let trip = seconds(tiny, &one).zip(seconds(tiny, "local rayon pool"));
     if let Some((one, two)) = speedup {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         report.note(format!(

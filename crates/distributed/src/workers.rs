@@ -179,13 +179,7 @@ impl Workers {
     /// broker's worker set and ends; its last lines still arrive as events.
     pub fn stop(&mut self) {
         for child in &mut self.children {
-            // A reaped child's pid may belong to somebody else by now: only the living.
-            if let Ok(None) = child.try_wait() {
-                // Safety: `kill` is a plain system call on our own, unreaped child's pid.
-                unsafe {
-                    libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
-                }
-            }
+            process::terminate(child);
         }
     }
 }
@@ -195,14 +189,7 @@ impl Drop for Workers {
         self.stop();
         let deadline = Instant::now() + Duration::from_secs(5);
         for child in &mut self.children {
-            while let Ok(None) = child.try_wait() {
-                if Instant::now() > deadline {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
+            process::wait_or_kill(child, deadline);
         }
     }
 }

@@ -89,18 +89,16 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
             &main,
             run::LIMIT,
         ))?;
-        let right = finished.iter().map(|f| &f.answer).eq(expected.iter());
+        let seconds = started.elapsed().as_secs_f64();
+        let right = run::all_right(&finished, &expected);
         let row = report.add(
             &jobs::describe(&main),
             "broker, its workers",
             0,
-            started.elapsed().as_secs_f64(),
+            seconds,
             right,
         );
-        row.extra(
-            "jobs_per_s",
-            args.jobs as f64 / started.elapsed().as_secs_f64(),
-        );
+        run::rates(row, main.len(), seconds);
         return Ok(report.finish()?);
     }
     let broker = run::own_broker()?;
@@ -123,9 +121,8 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
                 outcome.seconds,
                 outcome.right,
             );
-            row.extra("jobs_per_s", jobs.len() as f64 / outcome.seconds)
-                .extra("ms_per_job", 1e3 * outcome.seconds / jobs.len() as f64)
-                .extra("ran_twice", outcome.finished_again().len());
+            run::rates(row, jobs.len(), outcome.seconds);
+            row.extra("ran_twice", outcome.finished_again().len());
         }
         if args.celery {
             eprintln!("{workload}: Celery, {:?} workers …", args.workers);
