@@ -9,6 +9,7 @@
 //! No async, no network: those live in the section crates.
 
 pub mod affinity;
+pub mod bars;
 pub mod compare;
 pub mod hashes;
 pub mod limits;
@@ -18,6 +19,7 @@ pub mod net;
 pub mod plot;
 pub mod primes;
 pub mod process;
+pub mod python;
 pub mod report;
 pub mod squares;
 pub mod term;

@@ -46,22 +46,24 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::timeline::PALETTE;
 
 /// Picture width in pixels, legend included.
-const WIDTH: u32 = 1000;
+pub(crate) const WIDTH: u32 = 1000;
 /// Picture height in pixels.
-const HEIGHT: u32 = 620;
+pub(crate) const HEIGHT: u32 = 620;
 /// The size asked for every label. plotters writes 1/1.24 of it into the SVG (19.4 px):
 /// 14.5 px on a page that shows the picture 750 pixels wide.
-const TEXT_PX: u32 = 24;
+pub(crate) const TEXT_PX: u32 = 24;
 /// The size asked for the title.
-const TITLE_PX: u32 = 30;
+pub(crate) const TITLE_PX: u32 = 30;
 /// The height of one legend entry, in pixels.
-const LEGEND_ROW: i32 = 34;
+pub(crate) const LEGEND_ROW: i32 = 34;
 
 /// One named line of points.
 #[derive(Debug, Clone, PartialEq)]
 struct Series {
     name: String,
     points: Vec<(f64, f64)>,
+    /// Drawn dashed, without markers: a bound or a prediction rather than a measurement.
+    dashed: bool,
 }
 
 /// A reference line across the plot: at an x (vertical) or at a y (horizontal).
@@ -74,14 +76,14 @@ struct Marker {
 
 /// One axis: what it shows and how it is scaled.
 #[derive(Debug, Clone, Default, PartialEq)]
-struct Axis {
-    description: String,
-    log: bool,
+pub(crate) struct Axis {
+    pub(crate) description: String,
+    pub(crate) log: bool,
 }
 
 impl Axis {
     /// Where `value` sits on the drawn axis: its logarithm on a log axis, else itself.
-    fn place(&self, value: f64, what: &str) -> io::Result<f64> {
+    pub(crate) fn place(&self, value: f64, what: &str) -> io::Result<f64> {
         if !value.is_finite() {
             return Err(invalid(format!("{what}: {value} is not a number to plot")));
         }
@@ -100,7 +102,7 @@ impl Axis {
     /// The drawn range for the placed values `low..=high`, with its ticks: whole powers of
     /// ten on a log axis (the range widened to them, and a light line at 2, 3, … 9 times
     /// each), round steps on a linear one (from 0 when every value is positive).
-    fn ticked(&self, low: f64, high: f64) -> Ticked {
+    pub(crate) fn ticked(&self, low: f64, high: f64) -> Ticked {
         if self.log {
             let (from, mut to) = (low.floor(), high.ceil());
             if to <= from {
@@ -136,7 +138,7 @@ impl Axis {
     }
 
     /// A tick's label: `10⁻²`, `10³` on a log axis, the number itself on a linear one.
-    fn label(&self, placed: f64) -> String {
+    pub(crate) fn label(&self, placed: f64) -> String {
         if self.log {
             format!("10{}", superscript(placed.round() as i32))
         } else {
@@ -182,7 +184,7 @@ pub fn power_of_ten(n: f64) -> String {
     format!("{n}")
 }
 
-fn invalid(message: String) -> io::Error {
+pub(crate) fn invalid(message: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, message)
 }
 
@@ -241,7 +243,22 @@ impl Plot {
         self.series.push(Series {
             name: name.into(),
             points: points.into_iter().collect(),
+            dashed: false,
         });
+        self
+    }
+
+    /// A dashed line through `points`, without markers: a bound or a prediction to set
+    /// the measured series against, e.g. `"bound: cores × serial"`.
+    pub fn dashed(
+        mut self,
+        name: impl Into<String>,
+        points: impl IntoIterator<Item = (f64, f64)>,
+    ) -> Plot {
+        self = self.series(name, points);
+        if let Some(last) = self.series.last_mut() {
+            last.dashed = true;
+        }
         self
     }
 
@@ -360,8 +377,14 @@ impl Plot {
             .bold_line_style(RGBColor(200, 200, 200))
             .draw()?;
 
-        for (index, line) in placed.lines.iter().enumerate() {
-            let colour = PALETTE[index % PALETTE.len()];
+        for (index, (line, series)) in placed.lines.iter().zip(&self.series).enumerate() {
+            let colour = colour_of(series, index);
+            if series.dashed {
+                let path =
+                    DashedPathElement::new(line.iter().copied(), 12, 8, colour.stroke_width(3));
+                chart.draw_series([path])?;
+                continue;
+            }
             chart.draw_series(LineSeries::new(
                 line.iter().copied(),
                 colour.stroke_width(3),
@@ -420,11 +443,15 @@ impl Plot {
         area: &DrawingArea<SVGBackend<'_>, Shift>,
     ) -> Result<(), DrawingAreaErrorKind<io::Error>> {
         for (index, series) in self.series.iter().enumerate() {
-            let colour = PALETTE[index % PALETTE.len()];
             let middle = 40 + LEGEND_ROW * index as i32;
-            let line = PathElement::new([(5, middle), (45, middle)], colour.stroke_width(3));
-            area.draw(&line)?;
-            draw_marker(area, index, (25, middle))?;
+            let colour = colour_of(series, index);
+            let ends = [(5, middle), (45, middle)];
+            if series.dashed {
+                area.draw(&DashedPathElement::new(ends, 10, 6, colour.stroke_width(3)))?;
+            } else {
+                area.draw(&PathElement::new(ends, colour.stroke_width(3)))?;
+                draw_marker(area, index, (25, middle))?;
+            }
             let font = TextStyle::from(("sans-serif", TEXT_PX).into_font());
             let name = Text::new(
                 series.name.as_str(),
@@ -437,6 +464,17 @@ impl Plot {
     }
 }
 
+/// Series `index`'s colour: the palette's, or dark grey for a dashed bound.
+fn colour_of(series: &Series, index: usize) -> RGBColor {
+    match series.dashed {
+        true => BOUND_GREY,
+        false => PALETTE[index % PALETTE.len()],
+    }
+}
+
+/// The colour of a dashed series: dark, so that a bound stands out from the measurements.
+const BOUND_GREY: RGBColor = RGBColor(70, 70, 70);
+
 /// The chart every plot draws on: two linear axes (logarithms already taken) with ticks
 /// of our own.
 type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Ticked, Ticked>>;
@@ -444,9 +482,9 @@ type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<Ticked, Ticked
 /// An axis from `from` to `to`, its ticks and light grid lines where we put them.
 /// (plotters' `with_key_points` on an `f64` range would do, but it gives up the tick
 /// labels we format ourselves.)
-struct Ticked {
-    from: f64,
-    to: f64,
+pub(crate) struct Ticked {
+    pub(crate) from: f64,
+    pub(crate) to: f64,
     ticks: Vec<f64>,
     light: Vec<f64>,
 }
@@ -615,6 +653,24 @@ mod tests {
         for text in ["1× = serial", "rayon", "0", "1", "4"] {
             assert!(texts.contains(&text), "no {text} in {texts:?}");
         }
+    }
+
+    #[test]
+    fn a_dashed_series_has_no_markers_and_is_in_the_legend() {
+        let svg = Plot::new("speedup")
+            .series("threads", [(1.0, 1.0), (2.0, 1.9)])
+            .dashed("bound: cores × serial", [(1.0, 1.0), (2.0, 2.0)])
+            .to_svg()
+            .unwrap();
+        assert!(texts(&svg).contains(&"bound: cores × serial"));
+        // Two circles on the measured line and one in its legend entry; none for the bound.
+        assert_eq!(svg.matches("<circle").count(), 3, "{svg}");
+        let grey = BOUND_GREY;
+        let stroke = format!("stroke=\"#{:02X}{:02X}{:02X}\"", grey.0, grey.1, grey.2);
+        assert!(
+            svg.matches(&stroke).count() >= 2,
+            "the bound's dashes and its legend"
+        );
     }
 
     #[test]

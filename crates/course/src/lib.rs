@@ -98,6 +98,11 @@ pub struct Exercise {
     pub task: &'static str,
 }
 
+/// The packages that serve the course rather than teach a lesson: this index, and
+/// `bench`, which runs every comparison and writes the results report. Their programs
+/// are tools, not lessons, and no section lists them.
+pub const TOOLS: &[&str] = &["course", "bench"];
+
 /// Where the slides' sources live, relative to the workspace root.
 pub const SLIDES_SRC: &str = "slides/src";
 
@@ -733,7 +738,7 @@ static SECTIONS: &[Section] = &[
                     args: "--connections 10000",
                     lesson: "ten thousand keep-alive connections: the event loops and nginx keep their pace, a thread or a process per connection cannot start them fast enough",
                 }],
-                bench: Bench::No,
+                bench: Bench::With("--connections 10,100,1000"),
             },
             Program {
                 package: "servers",

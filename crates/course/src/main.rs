@@ -27,7 +27,11 @@ Usage:
       --all adds every variant and every exercise's solution. scripts/demo reads this.
   cargo run -p course -- bench-list
       Print one line per release-mode comparison: <package> <bin> <args>.
-      scripts/bench runs each with --json appended.
+      crates/bench runs each with --json appended.
+  cargo run -p course -- demo [N] [--all] [--no-pause]
+      The instructor's run-through (scripts/demo): builds every program first, then
+      runs section N's programs (or every section's) in lecture order, printing each
+      command and waiting for Enter before it.
   cargo run -p course -- --help
       Print this help.
 
@@ -69,8 +73,9 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("commands") => commands(&args[1..]),
         Some("bench-list") => bench_list(&args[1..]),
+        Some("demo") => demo(&args[1..]),
         Some(other) => Err(format!(
-            "unknown subcommand `{other}`; expected one of: list, run, commands, bench-list, --help"
+            "unknown subcommand `{other}`; expected one of: list, run, commands, bench-list, demo, --help"
         )),
     };
     result.unwrap_or_else(|message| {
@@ -238,6 +243,33 @@ fn run(args: &[String]) -> Result<ExitCode, UsageError> {
                 "course: could not start `{}`: {error}",
                 cargo.to_string_lossy()
             );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// `demo`: `scripts/demo` with these arguments (a section, `--all`, `--no-pause`), from
+/// the workspace root; a section the catalog lacks is refused here first.
+fn demo(args: &[String]) -> Result<ExitCode, UsageError> {
+    for arg in args.iter().filter(|a| !a.starts_with('-')) {
+        if course::find_section(arg).is_none() {
+            let keys: Vec<String> = course::sections().iter().map(|s| s.key()).collect();
+            return Err(format!(
+                "no section `{arg}`; the sections are: {}",
+                keys.join(", ")
+            ));
+        }
+    }
+    let script = course::workspace_root().join("scripts/demo");
+    let status = Command::new("bash")
+        .arg(&script)
+        .args(args)
+        .current_dir(course::workspace_root())
+        .status();
+    match status {
+        Ok(status) => Ok(exit_code_of(status)),
+        Err(error) => {
+            eprintln!("course: could not start `{}`: {error}", script.display());
             Ok(ExitCode::FAILURE)
         }
     }

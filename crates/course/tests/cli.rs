@@ -129,7 +129,7 @@ fn help_explains_every_subcommand() {
     let output = course(&["--help"], "false");
     assert!(output.status.success());
     let help = stdout(&output);
-    for subcommand in ["list", "run", "commands", "bench-list"] {
+    for subcommand in ["list", "run", "commands", "bench-list", "demo"] {
         assert!(
             help.contains(subcommand),
             "{subcommand} missing from:\n{help}"
@@ -197,10 +197,24 @@ fn bench_list_prints_every_comparison() {
     assert!(expected.contains(&"coroutines blocking_in_async --yield-cost".to_string()));
 }
 
+/// `demo` refuses a section the catalog lacks before it starts anything (`scripts/demo`
+/// builds the whole workspace, which a test must not).
+#[test]
+fn demo_refuses_an_unknown_section() {
+    let output = course(&["demo", "99"], "false");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no section `99`; the sections are: 0, 1,"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stdout(&output).is_empty());
+}
+
 /// Every subcommand answers `--help` with its own usage, and exits 0.
 #[test]
 fn every_subcommand_answers_help() {
-    for sub in ["list", "run", "commands", "bench-list"] {
+    for sub in ["list", "run", "commands", "bench-list", "demo"] {
         let output = course(&[sub, "--help"], "false");
         assert!(output.status.success(), "{sub}: {}", stderr(&output));
         let help = stdout(&output);

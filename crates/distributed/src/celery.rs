@@ -7,7 +7,7 @@
 //! network). Its answers come back as hex digests and are checked here against the same
 //! jobs done by the Rust code.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
@@ -19,46 +19,13 @@ pub const CELERY: &str = "celery[redis]==5.7.0";
 
 /// The course's Celery venv: made when missing (python3 and PyPI needed that once).
 pub fn venv() -> Result<PathBuf, String> {
-    let dir = workspace().join("target/distributed/celery-venv");
-    let python = dir.join("bin/python");
-    if python.exists() {
-        return Ok(python);
-    }
-    eprintln!("making a venv with {CELERY} from PyPI in {}", dir.display());
-    let made = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&dir)
-        .status()
-        .map_err(|e| format!("--celery needs python3: {e}"))?;
-    let installed = made.success()
-        && Command::new(&python)
-            .args(["-m", "pip", "install", "--quiet", CELERY])
-            .status()
-            .is_ok_and(|status| status.success());
-    if !installed {
-        let _ = std::fs::remove_dir_all(&dir);
-        return Err(format!(
-            "could not install {CELERY} into {} (no network?)",
-            dir.display()
-        ));
-    }
-    Ok(python)
-}
-
-/// The workspace's folder: where `target/` and `scripts/` are.
-fn workspace() -> PathBuf {
-    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    crate_dir
-        .ancestors()
-        .nth(2)
-        .unwrap_or(crate_dir)
-        .to_path_buf()
+    common::python::venv("distributed/celery-venv", CELERY)
 }
 
 /// Runs `celery_jobs.py` against the broker at `url` with `args`: its JSON rows.
 pub fn run(url: &str, args: &[String]) -> Result<Vec<Value>, String> {
     let python = venv()?;
-    let script = workspace().join("scripts/python/celery_jobs.py");
+    let script = common::python::script("celery_jobs.py");
     let out = Command::new(python)
         .arg(script)
         .args(["--redis", url])

@@ -1,0 +1,2 @@
+python3 scripts/python/hash_me.py
+cpu_bound's hash chain: serial, threads, processes
