@@ -87,8 +87,8 @@ fn find<'a>(tables: &'a [Table], program: &str, workload: &str, variant: &str) -
 /// the run has none of them.
 pub fn headline(tables: &[Table], cores: usize) -> Option<String> {
     let mut md = String::from(
-        "| workload | Rust serial | Python serial | Python ÷ Rust | Rust threads | Python threads (one GIL) | Rust processes | Python processes |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| workload | Rust serial | Python serial | Python ÷ Rust | threads: Rust / Python | processes: Rust / Python |\n\
+         |---|---:|---:|---:|---:|---:|\n",
     );
     let mut any = false;
     let speedup = |row: Option<&Row>| match row.and_then(|r| number(r, "speedup")) {
@@ -109,7 +109,7 @@ pub fn headline(tables: &[Table], cores: usize) -> Option<String> {
         };
         let _ = writeln!(
             md,
-            "| {workload} | {rust_s:.3} s | {py_s} | {ratio} | {} | {} | {} | {} |",
+            "| {workload} | {rust_s:.3} s | {py_s} | {ratio} | {} / {} | {} / {} |",
             speedup(rust("threads")),
             speedup(python("threads")),
             speedup(rust("processes")),
@@ -120,8 +120,8 @@ pub fn headline(tables: &[Table], cores: usize) -> Option<String> {
     let _ = writeln!(
         md,
         "\nSerial columns are seconds; the others are speedups against the same language's \
-         serial row, on {cores} CPU{}, where {cores}× is the bound. Python ÷ Rust: how many \
-         times longer Python's serial run took.{}",
+         serial row, on {cores} CPU{}, where {cores}× is the bound. Python's threads share \
+         one GIL. Python ÷ Rust: how many times longer Python's serial run took.{}",
         if cores == 1 { "" } else { "s" },
         match gil.and_then(|row| number(row, "speedup")) {
             Some(s) =>
@@ -311,7 +311,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             line,
-            "| hash_me | 0.500 s | 3.000 s | 6.0× | 1.92× | 0.94× | 1.85× | 2.00× |"
+            "| hash_me | 0.500 s | 3.000 s | 6.0× | 1.92× / 0.94× | 1.85× / 2.00× |"
         );
         assert!(
             headline.contains("on 2 CPUs, where 2× is the bound"),
