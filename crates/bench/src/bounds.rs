@@ -5,7 +5,7 @@
 //! - **cores × serial**: CPU-bound work on `w` workers and `c` cores is at best
 //!   `min(w, c)` times faster than one worker: nothing runs on a core that is not there.
 //! - **the program's own**: a program that knows its work better says so in its row
-//!   (`"bound"`): `prime_procs_speedup`'s Amdahl and order bound, where the largest job
+//!   (`"bound"`): `prime_procs_speedup`'s Amdahl bound, where the largest job
 //!   alone takes longer than the rest shared out.
 //! - **one latency per wave**: `n` downloads of one latency each on `w` workers take at
 //!   best `⌈n / w⌉` latencies: the row's `"expected_s"`.
@@ -56,7 +56,7 @@ pub fn of(row: &Row, cores: usize) -> Option<Bound> {
         let seconds = number(row, "seconds")?;
         (speedup * seconds / expected, "one latency per wave")
     } else if let Some(bound) = number(row, "bound") {
-        (bound, "Amdahl and order bound")
+        (bound, "Amdahl bound")
     } else if cpu_bound(row) {
         (workers.min(cores as f64), "cores × serial")
     } else {
@@ -134,7 +134,7 @@ mod tests {
         let own = row(
             r#"{"program":"prime_procs_speedup","variant":"2 processes","workers":2,"speedup":1.24,"bound":1.507}"#,
         );
-        assert_eq!(of(&own, 2).unwrap().why, "Amdahl and order bound");
+        assert_eq!(of(&own, 2).unwrap().why, "Amdahl bound");
         let python = row(
             r#"{"program":"python","workload":"hash_me","variant":"threads","workers":2,"speedup":0.93}"#,
         );

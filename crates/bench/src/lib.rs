@@ -5,7 +5,7 @@
 //! - [`runs`]: what is run (the catalog's comparisons, then `scripts/python/`), and how:
 //!   each program with `--json`, bounded in time, its rows kept and its answers checked.
 //! - [`bounds`]: how fast each parallel row could have been at best (cores × serial, the
-//!   Amdahl or order bound a program states, one latency per wave of I/O), and how much
+//!   Amdahl bound a program states, one latency per wave of I/O), and how much
 //!   of that it reached.
 //! - [`markdown`]: `results.md`: the machine line, a headline table (Rust against
 //!   Python; threads, GIL-threads and processes), then one table per lesson.

@@ -59,7 +59,7 @@ pub fn results(
     md += "## One table per lesson\n\nEach comparison's rows as its program printed them \
            (`--json`), every answer checked (✓). A parallel row also shows its **bound**, \
            the best speedup the work allows on this machine (cores × serial for CPU-bound \
-           work, a program's own Amdahl and order bound, one latency per wave of \
+           work, a program's own Amdahl bound, one latency per wave of \
            downloads), and the fraction of it **reached**.\n\n";
     for table in tables {
         md += &lesson_table(table, cores);
