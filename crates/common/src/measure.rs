@@ -405,9 +405,27 @@ mod tests {
             .arg("30")
             .spawn()
             .unwrap();
+        // Read it once it is `sleep` asleep: before, it may still be a copy of this
+        // process (before exec), or faulting pages in between the two files we read.
+        let stat = format!("/proc/{}/stat", child.id());
+        let asleep = || {
+            let stat = fs::read_to_string(&stat).unwrap_or_default();
+            stat.contains("(sleep) S ")
+        };
+        let started = Instant::now();
+        while !asleep() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "sleep never slept"
+            );
+            std::thread::yield_now();
+        }
         let alone = Footprint::of_tree(child.id()).unwrap();
         assert_eq!((alone.processes, alone.threads), (1, 1));
-        assert!(alone.rss_kb > 0 && alone.pss_kb > 0 && alone.pss_kb <= alone.rss_kb);
+        assert!(
+            alone.rss_kb > 0 && alone.pss_kb > 0 && alone.pss_kb <= alone.rss_kb,
+            "{alone:?}"
+        );
         let family = Footprint::of_tree(std::process::id()).unwrap();
         assert!(family.processes >= 2 && family.rss_kb > alone.rss_kb);
         child.kill().unwrap();
