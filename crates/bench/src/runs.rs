@@ -156,7 +156,8 @@ impl Run {
         });
         common::process::wait_or_kill(&mut child, started + limit);
         let status = child.wait()?;
-        if started.elapsed() > limit {
+        let timed_out = started.elapsed() > limit;
+        if timed_out {
             // Safety: a plain system call; the group is the one our child led, and a
             // group's id is not reused while any process of it is alive.
             unsafe {
@@ -191,7 +192,7 @@ impl Run {
             .filter(|row| row.get("ok").and_then(|ok| ok.as_bool()) != Some(true))
             .map(|row| text(row, "variant"))
             .collect();
-        let failure = if started.elapsed() > limit {
+        let failure = if timed_out {
             Some(format!("still running after {limit:?}: stopped"))
         } else if !status.success() {
             Some(format!(

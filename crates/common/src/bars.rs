@@ -31,7 +31,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::plot::{Axis, HEIGHT, LEGEND_ROW, TEXT_PX, TITLE_PX, WIDTH, invalid};
+use crate::plot::{Axis, HEIGHT, LEGEND_ROW, TEXT_PX, TITLE_PX, WIDTH, invalid, svg_of};
 use crate::timeline::PALETTE;
 
 /// The height of one bar, in pixels.
@@ -101,14 +101,7 @@ impl Bars {
         let placed = placed.collect::<io::Result<Vec<_>>>()?;
         let rows = (self.bars.len() as f64 + GAP * self.groups.len() as f64) as u32;
         let height = HEIGHT.max(160 + rows * BAR_PX);
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-            self.draw(&root, &placed)
-                .and_then(|()| root.present())
-                .map_err(io::Error::other)?;
-        } // `root` borrows `svg` until here.
-        Ok(svg)
+        svg_of((WIDTH, height), |root| self.draw(root, &placed))
     }
 
     /// The bars on the left, the legend (when there are several series) on the right.

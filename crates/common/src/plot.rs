@@ -184,6 +184,24 @@ pub fn power_of_ten(n: f64) -> String {
     format!("{n}")
 }
 
+/// The SVG document of a picture `size` pixels large, drawn by `draw`: the one place
+/// a plot, a bar chart or a timeline becomes text.
+pub(crate) fn svg_of(
+    size: (u32, u32),
+    draw: impl FnOnce(
+        &DrawingArea<SVGBackend<'_>, Shift>,
+    ) -> Result<(), DrawingAreaErrorKind<io::Error>>,
+) -> io::Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        draw(&root)
+            .and_then(|()| root.present())
+            .map_err(io::Error::other)?;
+    } // `root` borrows `svg` until here.
+    Ok(svg)
+}
+
 pub(crate) fn invalid(message: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidInput, message)
 }
@@ -290,14 +308,7 @@ impl Plot {
     /// The SVG document [`write_svg`](Plot::write_svg) writes.
     pub fn to_svg(&self) -> io::Result<String> {
         let placed = self.placed()?;
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-            self.draw(&root, &placed)
-                .and_then(|()| root.present())
-                .map_err(io::Error::other)?;
-        } // `root` borrows `svg` until here.
-        Ok(svg)
+        svg_of((WIDTH, HEIGHT), |root| self.draw(root, &placed))
     }
 
     /// Every series' points and every marker where they are drawn (logarithms on a log

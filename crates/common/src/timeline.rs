@@ -275,14 +275,7 @@ impl Timeline {
         let lanes_height = 110 + LANE_HEIGHT * records.rows.len().max(1) as u32;
         let height = lanes_height.max(legend_height);
 
-        let mut svg = String::new();
-        {
-            let root = SVGBackend::with_string(&mut svg, (WIDTH, height)).into_drawing_area();
-            self.draw(&root, &records, title)
-                .and_then(|()| root.present())
-                .map_err(io::Error::other)?;
-        } // `root` borrows `svg` until here.
-        Ok(svg)
+        crate::plot::svg_of((WIDTH, height), |root| self.draw(root, &records, title))
     }
 
     /// Lanes on the left (one per row, first row on top), legend on the right.
